@@ -1,0 +1,3 @@
+"""readinglist: a desktop reading-list manager for paper digests."""
+
+__version__ = "0.1.0"

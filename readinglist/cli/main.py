@@ -1,0 +1,407 @@
+"""The ``readinglist`` command: the same services as the GUI, for people and scripts.
+
+Names, exit codes and ``--json`` shapes are a public contract: extend, never rename.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from readinglist import __version__
+from readinglist.cli import output
+from readinglist.importer import Importer
+from readinglist.library import Library, LibraryError, PaperFilter, default_location
+from readinglist.records import ReadStatus
+from readinglist.shelves import Shelves
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+EPILOG_MAIN = """\b
+Examples:
+  readinglist import ~/Downloads/digest-*.txt
+  readinglist list --starred
+  readinglist tag 12 lora fine-tuning
+  readinglist --library ~/lab-library list --json
+
+Without a command, opens the main window on the library."""
+
+
+class State:
+    """What every command needs: where the library is, opened on first use."""
+
+    def __init__(self, location: Path | None) -> None:
+        self.location = location or default_location()
+        self._library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            try:
+                self._library = Library.open(self.location)
+            except LibraryError as err:
+                raise click.ClickException(str(err)) from err
+        return self._library
+
+    def close(self) -> None:
+        if self._library is not None:
+            self._library.close()
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the services' errors into a clean message on stderr and exit status 1."""
+    try:
+        yield
+    except LibraryError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@click.group(invoke_without_command=True, epilog=EPILOG_MAIN)
+@click.option(
+    "--library",
+    "location",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="READINGLIST_HOME",
+    help="Library directory (default: $READINGLIST_HOME or the user data directory).",
+)
+@click.version_option(__version__, prog_name="readinglist")
+@click.pass_context
+def cli(ctx: click.Context, location: Path | None) -> None:
+    """Keep the papers that matter from your daily digests."""
+    state = State(location)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(summary)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def summary(state: State, as_json: bool) -> None:
+    """Show where the library is and what it holds."""
+    info = state.library.summary()
+    if as_json:
+        output.print_json(info.to_json())
+    else:
+        output.print_summary(info)
+
+
+@cli.command("import", epilog="\b\nExample:\n  readinglist import digests/*.txt --json")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@pass_state
+def import_(state: State, files: tuple[Path, ...], as_json: bool) -> None:
+    """Import digest files. Exit status 1 if any file failed (the others still import)."""
+    importer = Importer(state.library)
+    with output.progress(len(files), "Importing", enabled=not as_json and len(files) > 1) as bar:
+        result = importer.import_files(list(files), progress=lambda n, _t, _p: bar(n))
+    if as_json:
+        output.print_json(result.to_json())
+    else:
+        output.print_import(result)
+    if result.failed:
+        sys.exit(1)
+
+
+def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for decorator in reversed(
+        [
+            click.option("--tag", help="Only papers with this tag."),
+            click.option("--starred", is_flag=True, default=None, help="Only starred papers."),
+            click.option(
+                "--status",
+                type=click.Choice([s.value for s in ReadStatus]),
+                help="Only papers with this read status.",
+            ),
+            click.option("--shelf", help="Only papers on this shelf, in its order."),
+            click.option("--trash", is_flag=True, help="List the papers in the Trash instead."),
+            click.option("--query", "-q", help="A search query (see README: query language)."),
+            click.option("--limit", type=click.IntRange(min=1), help="At most this many papers."),
+            click.option("--json", "as_json", is_flag=True, help="Print JSON paper objects."),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+@cli.command(
+    "list", epilog="\b\nExamples:\n  readinglist list --tag lora\n  readinglist list --json"
+)
+@_filter_options
+@pass_state
+def list_(
+    state: State,
+    tag: str | None,
+    starred: bool | None,
+    status: str | None,
+    shelf: str | None,
+    trash: bool,
+    query: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """List papers (newest first; a shelf in its manual order)."""
+    lib = state.library
+    flt = PaperFilter(
+        tag=tag,
+        starred=True if starred else None,
+        status=ReadStatus(status) if status else None,
+        shelf=shelf,
+        trashed=trash,
+    )
+    with user_errors():
+        if shelf is not None:
+            Shelves(lib).get(shelf)
+        ids = lib.paper_ids(flt)
+        if query:
+            ids = _query_ids(lib, query, ids)
+        records = lib.papers(ids[:limit] if limit else ids)
+    if as_json:
+        output.print_json([r.to_json() for r in records])
+    else:
+        output.print_papers(records)
+
+
+def _query_ids(lib: Library, query: str, within: Sequence[int]) -> list[int]:
+    allowed = set(within)
+    return [i for i in lib.index.search_ids(query, limit=None) if i in allowed]
+
+
+@cli.command(epilog="\b\nExample:\n  readinglist show 42 --json")
+@click.argument("paper_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON paper object.")
+@pass_state
+def show(state: State, paper_id: int, as_json: bool) -> None:
+    """Show one paper with its abstract, tags, shelves, digests and note."""
+    with user_errors():
+        record = state.library.paper(paper_id)
+    if as_json:
+        output.print_json(record.to_json())
+    else:
+        output.print_paper(record)
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  readinglist tag 42 lora peft\n  readinglist tag 42 peft --remove"
+)
+@click.argument("paper_id", type=int)
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="Remove the tags instead of adding them.")
+@pass_state
+def tag(state: State, paper_id: int, tags: tuple[str, ...], remove: bool) -> None:
+    """Add tags to a paper (or remove them)."""
+    with user_errors():
+        if remove:
+            state.library.remove_tags([paper_id], tags)
+        else:
+            state.library.add_tags([paper_id], tags)
+        record = state.library.paper(paper_id)
+    click.echo(f"{paper_id}: tags: {', '.join(record.tags) or '(none)'}")
+
+
+@cli.command(epilog="\b\nExamples:\n  readinglist star 42\n  readinglist star 42 --off")
+@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@click.option("--off", is_flag=True, help="Remove the star.")
+@pass_state
+def star(state: State, paper_ids: tuple[int, ...], off: bool) -> None:
+    """Star papers (or unstar them with --off)."""
+    with user_errors():
+        state.library.set_starred(paper_ids, not off)
+    word = "unstarred" if off else "starred"
+    click.echo(f"{word} {len(paper_ids)} paper{'s' if len(paper_ids) != 1 else ''}")
+
+
+@cli.command(
+    epilog="\b\nExamples:\n  readinglist note 42 'Read section 3 first.'\n"
+    "  readinglist note 42 --file notes.md"
+)
+@click.argument("paper_id", type=int)
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    "file_",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the note (Markdown) from a file; '-' reads standard input.",
+)
+@pass_state
+def note(state: State, paper_id: int, text: str | None, file_: Path | None) -> None:
+    """Set a paper's note (Markdown). An empty note removes it."""
+    if (text is None) == (file_ is None):
+        raise click.UsageError("give the note TEXT or --file F (one of them)")
+    if file_ is not None:
+        try:
+            text = file_.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise click.ClickException(f"{file_}: cannot read the note: {err}") from err
+    assert text is not None
+    with user_errors():
+        state.library.set_note(paper_id, text)
+    click.echo(f"{paper_id}: note saved ({len(text)} characters)")
+
+
+@cli.command(epilog="\b\nExample:\n  readinglist status 42 read")
+@click.argument("paper_id", type=int)
+@click.argument("status", type=click.Choice([s.value for s in ReadStatus]))
+@pass_state
+def status(state: State, paper_id: int, status: str) -> None:
+    """Set a paper's read status."""
+    with user_errors():
+        state.library.set_status([paper_id], ReadStatus(status))
+    click.echo(f"{paper_id}: {status}")
+
+
+@cli.command()
+@pass_state
+def reindex(state: State) -> None:
+    """Rebuild the search index from the library."""
+    lib = state.library
+    total = lib.count(PaperFilter()) + lib.count(PaperFilter(trashed=True))
+    with output.progress(total, "Indexing", enabled=True) as bar:
+        n = lib.reindex(progress=lambda done, _total: bar(done))
+    click.echo(f"indexed {n} papers")
+
+
+@cli.command()
+@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@pass_state
+def trash(state: State, paper_ids: tuple[int, ...]) -> None:
+    """Move papers to the Trash (restorable with their tags, notes and shelves)."""
+    with user_errors():
+        state.library.trash(paper_ids)
+    click.echo(f"moved {len(paper_ids)} to the Trash")
+
+
+@cli.command()
+@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@pass_state
+def restore(state: State, paper_ids: tuple[int, ...]) -> None:
+    """Restore papers from the Trash."""
+    with user_errors():
+        state.library.restore(paper_ids)
+    click.echo(f"restored {len(paper_ids)}")
+
+
+@cli.group()
+def shelf() -> None:
+    """Shelves: hand-ordered reading lists, or smart shelves that follow a search."""
+
+
+@shelf.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def shelf_list(state: State, as_json: bool) -> None:
+    """List shelves with their paper counts."""
+    shelves = Shelves(state.library).list()
+    if as_json:
+        output.print_json([s.to_json() for s in shelves])
+    else:
+        output.print_shelves(shelves)
+
+
+@shelf.command(
+    "create",
+    epilog="\b\nExamples:\n  readinglist shelf create 'To read'\n"
+    "  readinglist shelf create 'LoRA' --query 'lora OR adapter'",
+)
+@click.argument("name")
+@click.option("--query", help="Make a smart shelf that follows this search.")
+@pass_state
+def shelf_create(state: State, name: str, query: str | None) -> None:
+    """Create a shelf."""
+    with user_errors():
+        info = Shelves(state.library).create(name, query=query)
+    click.echo(f"created shelf {info.name!r}")
+
+
+@shelf.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_state
+def shelf_rename(state: State, old: str, new: str) -> None:
+    """Rename a shelf."""
+    with user_errors():
+        Shelves(state.library).rename(old, new)
+    click.echo(f"renamed {old!r} to {new!r}")
+
+
+@shelf.command("delete")
+@click.argument("name")
+@pass_state
+def shelf_delete(state: State, name: str) -> None:
+    """Delete a shelf (its papers stay in the library)."""
+    with user_errors():
+        ids = Shelves(state.library).delete(name)
+    click.echo(f"deleted shelf {name!r} ({len(ids)} papers stay in the library)")
+
+
+@shelf.command("add")
+@click.argument("name")
+@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@pass_state
+def shelf_add(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
+    """Add papers to the end of a shelf."""
+    with user_errors():
+        n = Shelves(state.library).add(name, paper_ids)
+    click.echo(
+        f"added {n} to {name!r}"
+        + (f" ({len(paper_ids) - n} already there)" if n < len(paper_ids) else "")
+    )
+
+
+@shelf.command("remove")
+@click.argument("name")
+@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@pass_state
+def shelf_remove(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
+    """Remove papers from a shelf (not from the library)."""
+    with user_errors():
+        n = Shelves(state.library).remove(name, paper_ids)
+    click.echo(f"removed {n} from {name!r}")
+
+
+@shelf.command("move")
+@click.argument("name")
+@click.argument("paper_id", type=int)
+@click.argument("position", type=click.IntRange(min=1))
+@pass_state
+def shelf_move(state: State, name: str, paper_id: int, position: int) -> None:
+    """Move a paper to POSITION (1 = first) in the shelf's order."""
+    with user_errors():
+        Shelves(state.library).move(name, [paper_id], position - 1)
+    click.echo(f"moved {paper_id} to position {position} on {name!r}")
+
+
+@shelf.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+def shelf_show(state: State, name: str, as_json: bool) -> None:
+    """List a shelf's papers in its manual order."""
+    with user_errors():
+        shelves = Shelves(state.library)
+        info = shelves.get(name)
+        if info.query:
+            ids = state.library.index.search_ids(info.query, limit=None)
+        else:
+            ids = shelves.paper_ids(name)
+        records = state.library.papers(ids)
+    if as_json:
+        output.print_json({"shelf": info.to_json(), "papers": [r.to_json() for r in records]})
+    else:
+        click.echo(f"{info.name} ({len(records)} papers)")
+        output.print_papers(records, numbered=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="readinglist")

@@ -1,0 +1,69 @@
+"""Shared fixtures: temporary libraries, digest fixtures, the shared example digests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from readinglist.library import Library
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_DIGESTS = Path(__file__).resolve().parents[1].parent / "shared" / "digests"
+
+needs_shared = pytest.mark.skipif(
+    not SHARED_DIGESTS.is_dir(), reason="../shared/digests is not beside the checkout"
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test may touch the user's real library or settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("READINGLIST_HOME", str(home / "default-library"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    return tmp_path / "library"
+
+
+@pytest.fixture
+def library(library_dir: Path) -> Iterator[Library]:
+    lib = Library.open(library_dir)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def shared_digests() -> list[Path]:
+    if not SHARED_DIGESTS.is_dir():
+        pytest.skip("../shared/digests is not beside the checkout")
+    return sorted(SHARED_DIGESTS.glob("*.txt"))
+
+
+def digest_text(*entries: tuple[str, str], label: str = "Mar 11", meta: str = "") -> str:
+    """A small well-formed digest; ``meta`` is appended as a metadata block to every entry."""
+    parts = ["Daily Papers", label]
+    for title, abstract in entries:
+        parts += [title, abstract]
+        if meta:
+            parts += meta.split("\n")
+    return "\n\n".join(parts) + "\n"
+
+
+ABSTRACT = (
+    "We study how models forget what they learned when they are fine-tuned on new tasks, "
+    "and propose a simple regulariser that keeps old skills intact. Code: "
+    "https://github.com/example/keep."
+)
