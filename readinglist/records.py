@@ -211,3 +211,33 @@ class LibrarySummary:
             "shelves": self.shelves,
             "notes": self.notes,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result. ``*_html`` mark matched terms with <b>...</b>; all else is escaped."""
+
+    id: int
+    score: float
+    title_html: str
+    snippet_html: str
+    snippet: str  # plain text; matched terms wrapped in ** (command line and --json)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """The answer to a query: ranked hits plus what the user should be told about it."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    total: int  # all matches, even when ``hits`` was limited
+    terms: tuple[str, ...]  # words the query matched on, for highlighting in other views
+    suggestion: str | None = None  # "did you mean" (a corrected query), when useful
+    message: str | None = None  # a problem with the query; hits are then a best-effort reading
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    id: int
+    score: float
+    shared_terms: tuple[str, ...]

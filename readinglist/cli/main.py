@@ -6,7 +6,6 @@ Names, exit codes and ``--json`` shapes are a public contract: extend, never ren
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,13 +13,14 @@ import click
 
 from readinglist import __version__
 from readinglist.cli import output
+from readinglist.cli.context import State, pass_state, user_errors
 from readinglist.importer import Importer
-from readinglist.library import Library, LibraryError, PaperFilter, default_location
+from readinglist.library import Library, PaperFilter
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
 
 EPILOG_MAIN = """\b
 Examples:
@@ -30,39 +30,6 @@ Examples:
   readinglist --library ~/lab-library list --json
 
 Without a command, opens the main window on the library."""
-
-
-class State:
-    """What every command needs: where the library is, opened on first use."""
-
-    def __init__(self, location: Path | None) -> None:
-        self.location = location or default_location()
-        self._library: Library | None = None
-
-    @property
-    def library(self) -> Library:
-        if self._library is None:
-            try:
-                self._library = Library.open(self.location)
-            except LibraryError as err:
-                raise click.ClickException(str(err)) from err
-        return self._library
-
-    def close(self) -> None:
-        if self._library is not None:
-            self._library.close()
-
-
-pass_state = click.make_pass_decorator(State)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn the services' errors into a clean message on stderr and exit status 1."""
-    try:
-        yield
-    except LibraryError as err:
-        raise click.ClickException(str(err)) from err
 
 
 @click.group(invoke_without_command=True, epilog=EPILOG_MAIN)
@@ -400,6 +367,9 @@ def shelf_show(state: State, name: str, as_json: bool) -> None:
     else:
         click.echo(f"{info.name} ({len(records)} papers)")
         output.print_papers(records, numbered=True)
+
+
+# Command groups that live in their own modules register here (one line each).
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Export formats: pure functions from plain records to text."""

@@ -1,0 +1,1 @@
+"""The Qt face of readinglist: the only package that imports QtWidgets."""

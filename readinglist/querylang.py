@@ -1,0 +1,1 @@
+"""The search query language: a pure parser from text to a query tree."""
