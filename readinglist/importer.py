@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from readinglist.digest import (
     MAX_DIGEST_BYTES,
@@ -206,6 +207,9 @@ class Importer:
             except ImportCancelled:
                 result.cancelled = True
                 break
+            except (OSError, SQLAlchemyError) as err:
+                # The transaction rolled back: nothing of this file is in the library.
+                report.error = f"not imported: could not write to the library ({_reason(err)})"
             result.files.append(report)
         if progress is not None:
             progress(len(result.files), len(paths), "")
@@ -300,6 +304,14 @@ class Importer:
             tx.touch(paper.id)
             report.paper_ids.append(paper.id)
         report.paper_ids = list(dict.fromkeys(report.paper_ids))
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, DBAPIError) and err.orig is not None:
+        return str(err.orig)
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror
+    return str(err)
 
 
 def _hash(data: bytes) -> str:

@@ -306,12 +306,10 @@ class Library:
     def summary(self) -> LibrarySummary:
         with self.read() as session:
             live = Paper.deleted_at.is_(None)
-            by_status = dict(
+            by_status: dict[str, int] = dict(
                 session.execute(
                     select(Paper.read_status, func.count()).where(live).group_by(Paper.read_status)
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             return LibrarySummary(
                 location=str(self.location),

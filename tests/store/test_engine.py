@@ -1,0 +1,33 @@
+"""Engine set-up and schema versioning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from readinglist.library import Library, LibraryError
+from readinglist.store import migrate
+
+
+def test_every_connection_has_the_pragmas(library: Library) -> None:
+    with library.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert (conn.execute(text("PRAGMA busy_timeout")).scalar() or 0) >= 5000
+
+
+def test_a_new_library_is_at_the_current_schema(library: Library) -> None:
+    assert migrate.current_revision(library.engine) == migrate.head_revision()
+    assert not migrate.needs_upgrade(library.engine)
+
+
+def test_a_library_from_a_newer_version_is_refused(library_dir: Path) -> None:
+    Library.open(library_dir).close()
+    lib = Library.open(library_dir, sync_index=False)
+    with lib.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
+    lib.close()
+    with pytest.raises(LibraryError, match="newer version of readinglist"):
+        Library.open(library_dir)
