@@ -15,11 +15,12 @@ Dates: ``Sep 10, 2024`` (a year), ``Sep 10, 2024 2`` (a year and 2 upvotes), ``S
 year), ``Sep 26 2`` (no year, 2 upvotes): the comma is what separates a year from upvotes.
 
 Title or abstract?  Between metadata blocks the text lines alternate title, abstract.  When
-they do not (a title whose abstract was lost, an organisation line before the middle dot),
-each line gets the role of lowest total cost: a title over 300 characters, an abstract under
-200, a title without an abstract and a block without an author count each cost something.
-A two-state dynamic programme picks the cheapest assignment in linear time; on well-formed
-input plain alternation always wins.
+they do not (a title whose abstract was lost, an abstract whose title was lost, an
+organisation line before the middle dot), each line gets the role of lowest total cost.
+Costs: a title over 200 characters (more over 300), an abstract under 200, a title without
+an abstract, a skipped line (an abstract with no title), a block without an author count.
+A small dynamic programme picks the cheapest roles in linear time; on well-formed input
+plain alternation always wins.
 
 The last entry may be cut off (a title alone, or an abstract that stops mid-sentence while no
 metadata follows it): it is kept, marked ``incomplete`` and mentioned in ``warnings``.
@@ -32,9 +33,10 @@ date gets year Y, or Y - 1 when Y would put it after ``reference`` (in the futur
 entry has ``year_inferred=True``.  The date label is resolved the same way.
 
 Not a digest: JSON, HTML/XML, rows with a constant number of comma/tab/semicolon separated
-fields (a spreadsheet export), lines that start with timestamps (a log), and text in which
-fewer than half of the entries are plausible (a title of at most 300 characters with an
-abstract of 200+ characters of prose, or with a metadata block) raise ``DigestError``.
+fields (a spreadsheet export), lines that start with timestamps (a log), more than 200,000
+lines, and text in which fewer than half of the entries are plausible raise ``DigestError``.
+A plausible entry has a title of at most 300 characters that does not end with a full stop,
+and either an abstract of 200+ characters of prose or a metadata block.
 """
 
 from __future__ import annotations
@@ -55,11 +57,17 @@ MAX_DIGEST_BYTES: int = 20 * 1024 * 1024
 TITLE_MAX = 300  # real titles are under 200 characters; anything over 300 is not a title
 ABSTRACT_MIN = 200  # real abstracts are over 1,000 characters
 ORG_MAX = 100  # an organisation line ("UCAS ucas") is short
-_META_MAX = 40  # metadata lines ("  • 11 authors", "Sep 10, 2024 123") are shorter than this
+_SHORT_MAX = 64  # chrome and metadata lines ("  • 11 authors", "Sep 10, 2024 123") are short
+# 20 MB of real digest pages hold some 60,000 non-blank lines.  Far more means something else
+# (a log), and refusing it before any per-line work keeps the worst case near a second.
+MAX_LINES = 200_000
+_MAX_WARNINGS = 50
 
 # Costs for the role assignment (see the module docstring).  A missing abstract must cost more
 # than a short one, so that a short abstract is never mistaken for the next title.
-_COST_LONG_TITLE = 10
+_COST_LONG_TITLE = 10  # over TITLE_MAX
+_COST_LONGISH_TITLE = 4  # over ABSTRACT_MIN: rare for a title, common for an abstract
+_COST_ORPHAN = 6  # a long line where a title belongs: skipped, when that is cheaper
 _COST_MISSING_ABSTRACT = 3
 _COST_NO_ORG = 2
 _COST_SHORT_ABSTRACT = 1
@@ -82,7 +90,7 @@ _MONTHS = {
 }
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 # Explicit [0-9]: \d would also accept other scripts' digits.  Every quantifier is bounded and
-# these only ever run on lines of at most _META_MAX characters, so they cannot backtrack badly.
+# these only ever run on lines of at most _SHORT_MAX characters, so they cannot backtrack badly.
 _LABEL_RE = re.compile(rf"{_MONTH}\s+([0-9]{{1,2}})", re.IGNORECASE)
 _DATE_RE = re.compile(
     rf"{_MONTH}\s+([0-9]{{1,2}})(?:\s*,\s*([0-9]{{4}}))?(?:\s+([0-9]{{1,9}}))?", re.IGNORECASE
@@ -242,8 +250,10 @@ def parse_bytes(data: bytes, *, reference: dt.date) -> Digest:
 
 # --- text -> lines ---------------------------------------------------------------------------
 
-_Kind = Literal["text", "authors", "dot", "date"]
-_Role = Literal["title", "abstract", "org"]
+_Kind = Literal["text", "chrome", "authors", "dot", "date"]
+_Role = Literal["title", "abstract", "org", "skip"]
+_ROLES: tuple[_Role, _Role, _Role] = ("title", "abstract", "skip")  # the DP states, by index
+_T, _A, _S = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,16 +263,25 @@ class _Line:
     kind: _Kind
 
 
+_AUTHORS_START = frozenset("•*-0123456789")
+_MONTH_START = frozenset("JFMASONDjfmasond")
+
+
 def _kind(text: str) -> _Kind:
-    if len(text) > _META_MAX:
+    # Cheap tests first: most lines are long, and a regex runs only on a plausible first letter.
+    if len(text) > _SHORT_MAX:
         return "text"
     if text == _DOT:
         return "dot"
-    if _AUTHORS_RE.fullmatch(text):
+    first = text[0]
+    if first in _AUTHORS_START and _AUTHORS_RE.fullmatch(text):
         return "authors"
-    match = _DATE_RE.fullmatch(text)
-    if match and 1 <= int(match[2]) <= 31:
-        return "date"
+    if first in _MONTH_START:
+        match = _DATE_RE.fullmatch(text)
+        if match and 1 <= int(match[2]) <= 31:
+            return "date"
+    if text.casefold() in _CHROME:
+        return "chrome"
     return "text"
 
 
@@ -270,12 +289,17 @@ def _split_lines(text: str) -> list[_Line]:
     """Non-blank lines, stripped: every line is an element, blank lines or not."""
     # A BOM can also hide mid-text (two saved pages pasted together); it is never content.
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
-    lines = []
-    for number, raw in enumerate(text.split("\n"), 1):
-        stripped = raw.strip()
-        if stripped:
-            lines.append(_Line(number, stripped, _kind(stripped)))
-    return lines
+    too_many = "not a digest: {:,} lines, far more than any digest holds"
+    if text.count("\n") > 4 * MAX_LINES:  # cheap, before splitting
+        raise DigestError(too_many.format(text.count("\n") + 1))
+    numbered = [
+        (number, stripped)
+        for number, stripped in enumerate(map(str.strip, text.split("\n")), 1)
+        if stripped
+    ]
+    if len(numbered) > MAX_LINES:
+        raise DigestError(too_many.format(len(numbered)))
+    return [_Line(number, stripped, _kind(stripped)) for number, stripped in numbered]
 
 
 # --- not a digest? ---------------------------------------------------------------------------
@@ -283,10 +307,9 @@ def _split_lines(text: str) -> list[_Line]:
 
 def _refuse_obvious(text: str, lines: list[_Line]) -> None:
     """Refuse formats that the entry parser could mistake for a digest."""
-    stripped = text.strip()
-    if stripped[:1] in "{[" and stripped[-1:] in "}]":
+    if lines[0].text[:1] in "{[" and lines[-1].text[-1:] in "}]":
         try:
-            json.loads(stripped)
+            json.loads(text.replace("\ufeff", ""))
         except (ValueError, RecursionError):
             pass
         else:
@@ -296,6 +319,10 @@ def _refuse_obvious(text: str, lines: list[_Line]) -> None:
     sample = [line.text[:10_000] for line in lines[:20]]
     if len(sample) < 3:
         return
+    # Timestamps first: log lines often hold a constant number of commas too.
+    stamped = sum(1 for line in sample if _LOG_LINE_RE.match(line))
+    if stamped >= 0.8 * len(sample):
+        raise DigestError("not a digest: looks like a log file (lines start with timestamps)")
     for delimiter, name in ((",", "comma"), ("\t", "tab"), (";", "semicolon")):
         try:
             widths = {len(row) for row in csv.reader(sample, delimiter=delimiter)}
@@ -303,9 +330,6 @@ def _refuse_obvious(text: str, lines: list[_Line]) -> None:
             continue
         if len(widths) == 1 and widths.pop() >= 2:
             raise DigestError(f"not a digest: looks like a spreadsheet/CSV ({name}-separated rows)")
-    stamped = sum(1 for line in sample if _LOG_LINE_RE.match(line))
-    if stamped >= 0.8 * len(sample):
-        raise DigestError("not a digest: looks like a log file (lines start with timestamps)")
 
 
 def _is_prose(text: str) -> bool:
@@ -337,56 +361,59 @@ class _Draft:
 
 
 def _assign_roles(texts: list[str], org_allowed: bool) -> list[_Role]:
-    """Title/abstract(/organisation) role of each line in a run between metadata blocks.
+    """Role of each line in a run between metadata blocks: title, abstract, org or skip.
 
-    Minimum-cost path over two states (the previous line was a title, or an abstract); see the
-    module docstring.  Ties go to plain alternation.  ``org_allowed``: the run is followed by a
-    block that starts with the middle dot, so its last line may be an organisation line.
+    A minimum-cost path (see the module docstring) over three states: the line is a title, an
+    abstract (always right after its title), or skipped (a long line where a title belongs:
+    an abstract whose title was lost).  Ties go to plain alternation.  ``org_allowed``: the run
+    is followed by a block that starts with the middle dot, so its last line may instead be an
+    organisation line.
     """
+    # best_*: cheapest cost of lines[0..k] with line k in that state.  back_t[k]/back_s[k]: the
+    # state of line k-1 on that path (an abstract always comes after a title).
     n = len(texts)
+    back_t, back_s = bytearray(n), bytearray(n)
 
-    def title_cost(text: str) -> int:
-        return _COST_LONG_TITLE if len(text) > TITLE_MAX else 0
+    def title_cost(length: int) -> int:
+        if length > TITLE_MAX:
+            return _COST_LONG_TITLE
+        return _COST_LONGISH_TITLE if length > ABSTRACT_MIN else 0
 
-    def abstract_cost(text: str) -> int:
-        return _COST_SHORT_ABSTRACT if len(text) < ABSTRACT_MIN else 0
-
-    # best_t/best_a: cheapest cost of lines[0..k] with line k a title/an abstract.
-    # came_from_title[k]: whether the best path to "line k is a title" has line k-1 a title.
-    came_from_title = bytearray(n)
-    best_t, best_a = title_cost(texts[0]), _IMPOSSIBLE
+    best_t = title_cost(len(texts[0]))
+    best_a, best_s = _IMPOSSIBLE, _COST_ORPHAN
     before_last_a = _IMPOSSIBLE
     for k in range(1, n):
-        cost = title_cost(texts[k])
-        via_abstract = best_a + cost
-        via_title = best_t + _COST_MISSING_ABSTRACT + cost
+        length = len(texts[k])
+        new_t, back_t[k] = best_a, _A  # checked first: ties keep alternation
+        if best_s < new_t:
+            new_t, back_t[k] = best_s, _S
+        if best_t + _COST_MISSING_ABSTRACT < new_t:
+            new_t, back_t[k] = best_t + _COST_MISSING_ABSTRACT, _T
+        new_s, back_s[k] = best_a, _A
+        if best_s < new_s:
+            new_s, back_s[k] = best_s, _S
         before_last_a = best_a
-        new_a = best_t + abstract_cost(texts[k])  # an abstract always follows its title
-        if via_abstract <= via_title:
-            best_t = via_abstract
-        else:
-            best_t = via_title
-            came_from_title[k] = 1
-        best_a = new_a
-    no_org = _COST_NO_ORG if org_allowed else 0
-    end_a = best_a + no_org
-    end_t = best_t + _COST_MISSING_ABSTRACT + no_org
-    end_o = _IMPOSSIBLE
-    if org_allowed and n >= 2 and len(texts[-1]) <= ORG_MAX:
-        end_o = before_last_a
+        best_a = best_t + (_COST_SHORT_ABSTRACT if length < ABSTRACT_MIN else 0)
+        best_t = new_t + title_cost(length)
+        best_s = new_s + _COST_ORPHAN
 
+    no_org = _COST_NO_ORG if org_allowed else 0
+    can_be_org = org_allowed and n >= 2 and len(texts[-1]) <= ORG_MAX
+    ends = [
+        (best_a + no_org, _A),
+        (best_t + _COST_MISSING_ABSTRACT + no_org, _T),
+        (best_s + no_org, _S),
+        (before_last_a if can_be_org else _IMPOSSIBLE, -1),
+    ]
+    state = min(ends, key=lambda end: end[0])[1]  # min() keeps the first of equal costs
     roles: list[_Role] = ["title"] * n
-    if end_o < end_a and end_o < end_t:
-        roles[-1] = "org"
-        state: _Role = "abstract"
-        k = n - 2
-    else:
-        state = "abstract" if end_a <= end_t else "title"
-        k = n - 1
+    k = n - 1
+    if state < 0:
+        roles[k] = "org"
+        state, k = _A, k - 1
     while k >= 0:
-        roles[k] = state
-        # An abstract always follows a title; a title follows whatever the path came from.
-        state = "title" if state == "abstract" or came_from_title[k] else "abstract"
+        roles[k] = _ROLES[state]
+        state = _T if state == _A else back_t[k] if state == _T else back_s[k]
         k -= 1
     return roles
 
@@ -415,16 +442,16 @@ def _apply_block(draft: _Draft, block: list[_Line], number: int, at_end: bool) -
         draft.date_text = kinds["date"].text
     missing = []
     if draft.authors_count is None and draft.organization is None:
-        missing.append("author count or organisation line")
+        missing.append("author count or organisation")
     if "dot" not in kinds:
-        missing.append("'·' line")
+        missing.append("'·'")
     if "date" not in kinds:
         missing.append("date")
     if not missing:
         return []
     if at_end and "date" not in kinds:
         return [f"entry {number}: metadata cut short at the end of the text (no date)"]
-    return [f"entry {number}: metadata block has no {' or '.join(missing)}"]
+    return [f"entry {number}: metadata block incomplete (missing: {', '.join(missing)})"]
 
 
 def _segments(lines: list[_Line]) -> Iterator[tuple[list[_Line], list[_Line]]]:
@@ -456,14 +483,19 @@ def _read_entries(lines: list[_Line], warnings: list[str]) -> list[_Draft]:
                     drafts.append(_Draft(line.text))
                 elif role == "abstract":
                     drafts[-1].abstract = line.text
-                else:
+                elif role == "org":
                     drafts[-1].organization = line.text
-            if blocks:
+                else:
+                    warnings.append(
+                        f"line {line.number}: a paragraph with no title before it was skipped"
+                    )
+            # After a skipped paragraph the block belongs to the lost entry, not the one before.
+            if blocks and roles[-1] != "skip":
                 at_end = blocks[0][-1] is lines[-1]
                 warnings.extend(_apply_block(drafts[-1], blocks.pop(0), len(drafts), at_end))
-        for block in blocks:
+        if blocks:
             where = f"after entry {len(drafts)}" if drafts else "before the first entry"
-            warnings.append(f"line {block[0].number} ({where}): stray metadata lines ignored")
+            warnings.append(f"line {blocks[0][0].number} ({where}): stray metadata lines ignored")
     return drafts
 
 
@@ -512,14 +544,17 @@ def _links(abstract: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for match in _URL_RE.finditer(abstract):
         url = match[0]
-        while url and url[-1] in _URL_TRAILING:
-            closer = url[-1]
-            # Keep a closing bracket that closes one inside the URL: .../Foo_(bar)
-            opener = _URL_CLOSERS.get(closer)
-            if opener and url.count(closer) <= url.count(opener):
+        core = url.rstrip(_URL_TRAILING)
+        # Give back closing brackets that close one opened inside the URL: .../Foo_(bar)
+        unclosed = {c: core.count(o) - core.count(c) for c, o in _URL_CLOSERS.items()}
+        keep = 0
+        for char in url[len(core) :]:
+            if unclosed.get(char, 0) <= 0:
                 break
-            url = url[:-1]
-        if "://" in url and not url.endswith("://"):
+            unclosed[char] -= 1
+            keep += 1
+        url = url[: len(core) + keep]
+        if not url.endswith("://"):
             found.setdefault(url)
     return tuple(found)
 
@@ -549,7 +584,7 @@ def _finish(
         incomplete = False
         if not draft.abstract:
             incomplete = True
-            if last:
+            if last and not draft.has_block:
                 warnings.append(
                     f"entry {number} looks cut off (title only): kept and marked incomplete"
                 )
@@ -577,9 +612,47 @@ def _finish(
     return entries, capture
 
 
-def _is_plausible(entry: Entry) -> bool:
-    has_metadata = entry.published is not None or entry.authors_count is not None
-    return len(entry.title) <= TITLE_MAX and (has_metadata or _is_prose(entry.abstract))
+def _is_plausible(draft: _Draft) -> bool:
+    has_metadata = (
+        draft.date_text is not None
+        or draft.authors_count is not None
+        or draft.organization is not None
+    )
+    # A title is one short line that is not a sentence; prose paragraphs end with a full stop.
+    title_ok = len(draft.title) <= TITLE_MAX and not draft.title.endswith(".")
+    return title_ok and (has_metadata or _is_prose(draft.abstract))
+
+
+def _strip_chrome(lines: list[_Line], warnings: list[str]) -> tuple[_Line | None, list[_Line]]:
+    """Drop page chrome and take the date label; returns (label line, remaining lines).
+
+    Chrome after the first entry means several pages were pasted into one text: it is skipped
+    too, and so is a date label right after it (the digest keeps the first page's label).
+    """
+    label: _Line | None = None
+    kept: list[_Line] = []
+    label_allowed = True  # at the start, or right after chrome
+    previous_was_chrome = False
+    for line in lines:
+        if line.kind == "chrome":
+            if kept and not previous_was_chrome:
+                warnings.append(
+                    f"line {line.number}: page headings after the papers skipped "
+                    "(several pages pasted together?)"
+                )
+            label_allowed = previous_was_chrome = True
+            continue
+        previous_was_chrome = False
+        if label_allowed and line.kind == "date" and _LABEL_RE.fullmatch(line.text):
+            label_allowed = False
+            if label is None and not kept:
+                label = line
+            else:
+                warnings.append(f"line {line.number}: another date label {line.text!r} skipped")
+            continue
+        label_allowed = False
+        kept.append(line)
+    return label, kept
 
 
 def parse(text: str, *, reference: dt.date) -> Digest:
@@ -593,27 +666,15 @@ def parse(text: str, *, reference: dt.date) -> Digest:
     if not lines:
         raise DigestError("empty file")
     _refuse_obvious(text, lines)
-
-    label: _Line | None = None
-    start = 0
-    while start < len(lines):
-        line = lines[start]
-        if line.text.casefold() in _CHROME:
-            start += 1
-        elif label is None and line.kind == "date" and _LABEL_RE.fullmatch(line.text):
-            label = line
-            start += 1
-        else:
-            break
-    if start == len(lines):
-        raise DigestError("not a digest: only page headings, no papers")
-
     warnings: list[str] = []
-    drafts = _read_entries(lines[start:], warnings)
+    label, lines = _strip_chrome(lines, warnings)
+    if not lines:
+        raise DigestError("not a digest: only page headings, no papers")
+    drafts = _read_entries(lines, warnings)
+    plausible = sum(1 for draft in drafts if _is_plausible(draft))
+    if not plausible or 2 * plausible < len(drafts):
+        raise DigestError(_why_not_a_digest(lines))
     entries, capture = _finish(drafts, reference, warnings)
-    plausible = sum(1 for entry in entries if _is_plausible(entry))
-    if not plausible or 2 * plausible < len(entries):
-        raise DigestError(_why_not_a_digest(lines[start:]))
 
     label_date = None
     if label is not None:
@@ -631,6 +692,9 @@ def parse(text: str, *, reference: dt.date) -> Digest:
             "the text holds mojibake such as 'Ã©' (it was saved with the wrong encoding): "
             "check accented titles",
         )
+    if len(warnings) > _MAX_WARNINGS:
+        hidden = len(warnings) - _MAX_WARNINGS + 1
+        warnings[_MAX_WARNINGS - 1 :] = [f"... and {hidden:,} more warnings"]
     return Digest(
         date_label=label.text if label else None,
         date=label_date,
