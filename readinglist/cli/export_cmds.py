@@ -1,0 +1,146 @@
+"""``readinglist export``: a shelf, tag, search, selection or the whole library, in any format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from readinglist.cli import output
+from readinglist.cli.context import State, pass_state, user_errors
+from readinglist.export import Exporter, ExportScope
+from readinglist.exporters import FORMATS, ExportOptions
+
+EPILOG = """\b
+Scopes (exactly one):
+  --shelf NAME      a shelf, in its manual order
+  --tag TAG         the papers with this tag
+  --query QUERY     the papers a search finds, best first
+  --ids ID[,ID...]  these papers, in this order; repeat or separate with commas
+  --all             the whole library (with --format json: a full backup)
+
+\b
+Formats:
+  md            Markdown reading list        md-checklist  Markdown - [ ]/- [x] list
+  html          one self-contained web page  bibtex        BibTeX @misc entries
+  csljson       CSL-JSON (Zotero, Pandoc)    ris           RIS (EndNote, Zotero)
+  csv           spreadsheet                  json          readinglist bundle
+                                                           (lossless; import it with
+                                                           readinglist import)
+
+\b
+Examples:
+  readinglist export --shelf 'To read' --format md -o to-read.md
+  readinglist export --tag lora --format bibtex > lora.bib
+  readinglist export --ids 3,5,8 --ids 12 --format csv -o picks.csv
+  readinglist export --query 'diffusion' --format html --no-notes -o diffusion.html
+  readinglist export --all --format json -o backup.json
+
+Without -o the export goes to standard output. With -o the file is written whole or not
+at all: an existing file is replaced only when the export succeeded."""
+
+
+def _parse_ids(values: tuple[str, ...]) -> list[int]:
+    ids: list[int] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise click.BadParameter(f"{part!r} is not a paper id", param_hint="--ids")
+            ids.append(int(part))
+    return ids
+
+
+@click.command("export", epilog=EPILOG)
+@click.option("--shelf", help="Export a shelf, in its manual order.")
+@click.option("--tag", help="Export the papers with this tag.")
+@click.option("--query", "-q", help="Export the papers a search finds.")
+@click.option(
+    "--ids",
+    multiple=True,
+    metavar="ID[,ID...]",
+    help="Export these papers in this order (repeatable; commas allowed: --ids 3,5).",
+)
+@click.option("--all", "everything", is_flag=True, help="Export the whole library.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    help="Output format (default: from the -o file's extension, else md).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--abstracts/--no-abstracts", default=True, show_default=True, help="Include abstracts."
+)
+@click.option("--notes/--no-notes", default=True, show_default=True, help="Include your notes.")
+@pass_state
+def export(
+    state: State,
+    shelf: str | None,
+    tag: str | None,
+    query: str | None,
+    ids: tuple[str, ...],
+    everything: bool,
+    fmt: str | None,
+    path: Path | None,
+    abstracts: bool,
+    notes: bool,
+) -> None:
+    """Export papers to Markdown, HTML, BibTeX, CSL-JSON, RIS, CSV or a JSON bundle."""
+    scopes = [
+        ExportScope.shelf(shelf) if shelf is not None else None,
+        ExportScope.tag(tag) if tag is not None else None,
+        ExportScope.query(query) if query is not None else None,
+        ExportScope.selection(_parse_ids(ids)) if ids else None,
+        ExportScope.library() if everything else None,
+    ]
+    chosen = [s for s in scopes if s is not None]
+    if len(chosen) != 1:
+        raise click.UsageError("choose exactly one of --shelf, --tag, --query, --ids, --all")
+    scope = chosen[0]
+    if fmt is None:
+        fmt = _format_for(path)
+    options = ExportOptions(abstracts=abstracts, notes=notes, generated=dt.date.today())
+    exporter = Exporter(state.library)
+    with user_errors():
+        if path is None:
+            text, _count = exporter.render(scope, fmt, options)
+            click.echo(text, nl=False)
+            return
+        with output.progress(100, "Exporting", enabled=True) as bar:
+            result = exporter.export(
+                scope,
+                fmt,
+                path,
+                options,
+                progress=lambda done, total: bar(done * 100 // total if total else 100),
+            )
+    click.echo(
+        f"exported {result.papers} paper{'' if result.papers == 1 else 's'} "
+        f"({scope.describe()}) to {result.path} as {FORMATS[fmt].label}"
+    )
+
+
+def _format_for(path: Path | None) -> str:
+    if path is None:
+        return "md"
+    suffix = path.suffix.lower()
+    matches = [f.name for f in FORMATS.values() if f.extension == suffix]
+    if suffix == ".json":
+        raise click.UsageError(
+            "a .json file can be CSL-JSON or a readinglist bundle: "
+            "give --format csljson or --format json"
+        )
+    if not matches:
+        raise click.UsageError(f"cannot tell the format from {path.name!r}: give --format")
+    return matches[0]

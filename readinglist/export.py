@@ -1,0 +1,347 @@
+"""Exporting: resolve a scope to papers, format them, and write the file atomically.
+
+The command line and the export dialog both come here; neither formats nor writes itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+from sqlalchemy import select
+
+from readinglist import __version__
+from readinglist.exporters import FORMATS, ExportOptions
+from readinglist.exporters import bundle as bundle_format
+from readinglist.library import LibraryError, PaperFilter
+from readinglist.records import ShelfKind
+from readinglist.shelves import Shelves
+from readinglist.store.models import Digest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from readinglist.library import Library, Progress
+    from readinglist.records import PaperRecord
+
+CHUNK = 500
+"""Papers loaded per step: progress is reported (and cancelling checked) between chunks."""
+
+
+class ScopeKind(StrEnum):
+    SHELF = "shelf"
+    SELECTION = "selection"
+    TAG = "tag"
+    QUERY = "query"
+    LIBRARY = "library"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportScope:
+    """Which papers to export: a shelf (in its order), a selection, a tag, a search, or all."""
+
+    kind: ScopeKind
+    value: str = ""  # the shelf name, tag or query
+    ids: tuple[int, ...] = ()  # the selection, in the order given
+
+    @classmethod
+    def shelf(cls, name: str) -> ExportScope:
+        return cls(ScopeKind.SHELF, value=name)
+
+    @classmethod
+    def selection(cls, ids: Sequence[int]) -> ExportScope:
+        return cls(ScopeKind.SELECTION, ids=tuple(dict.fromkeys(ids)))
+
+    @classmethod
+    def tag(cls, name: str) -> ExportScope:
+        return cls(ScopeKind.TAG, value=name)
+
+    @classmethod
+    def query(cls, text: str) -> ExportScope:
+        return cls(ScopeKind.QUERY, value=text)
+
+    @classmethod
+    def library(cls) -> ExportScope:
+        return cls(ScopeKind.LIBRARY)
+
+    def describe(self) -> str:
+        """For people: what the export holds ("shelf “To read”", "the whole library")."""
+        match self.kind:
+            case ScopeKind.SHELF:
+                return f"shelf “{self.value}”"
+            case ScopeKind.SELECTION:
+                n = len(self.ids)
+                return f"{n} selected paper{'' if n == 1 else 's'}"
+            case ScopeKind.TAG:
+                return f"tag “{self.value}”"
+            case ScopeKind.QUERY:
+                return f"search “{self.value}”"
+            case _:
+                return "the whole library"
+
+    def title(self) -> str:
+        """The heading of a Markdown or HTML export."""
+        match self.kind:
+            case ScopeKind.SHELF:
+                return self.value
+            case ScopeKind.TAG:
+                return f"Papers tagged “{self.value}”"
+            case ScopeKind.QUERY:
+                return f"Search: {self.value}"
+            case ScopeKind.SELECTION:
+                return "Selected papers"
+            case _:
+                return "Reading list"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path | None  # None when the export was only rendered (standard output, clipboard)
+    format: str
+    papers: int
+    size: int  # bytes written
+
+
+class ExportCancelled(Exception):
+    """The user stopped the export; nothing was written."""
+
+
+Cancelled: TypeAlias = "Callable[[], bool]"
+
+
+class Exporter:
+    """Exports from one library."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    # -- scopes -----------------------------------------------------------------------------
+
+    def paper_ids(self, scope: ExportScope) -> list[int]:
+        """The scope's papers in export order; raises LibraryError for an unknown shelf/paper."""
+        lib = self.library
+        match scope.kind:
+            case ScopeKind.SHELF:
+                shelves = Shelves(lib)
+                info = shelves.get(scope.value)
+                if info.kind is ShelfKind.SMART and info.query:
+                    return self._search(info.query)
+                return shelves.paper_ids(info.name)
+            case ScopeKind.SELECTION:
+                found = self._existing(scope.ids)
+                missing = [i for i in scope.ids if i not in found]
+                if missing:
+                    raise LibraryError(f"no paper with id {missing[0]}")
+                return list(scope.ids)
+            case ScopeKind.TAG:
+                if not any(t.name.casefold() == scope.value.casefold() for t in lib.tags()):
+                    raise LibraryError(f"no tag named {scope.value!r}")
+                return lib.paper_ids(PaperFilter(tag=scope.value))
+            case ScopeKind.QUERY:
+                if not scope.value.strip():
+                    raise LibraryError("the search query is empty")
+                return self._search(scope.value)
+            case _:
+                # Oldest first: a backup restored in this order gets its papers back in it.
+                return lib.paper_ids(PaperFilter(), order="id")
+
+    def _search(self, query: str) -> list[int]:
+        """Every match, best first; papers in the Trash are left out."""
+        outcome = self.library.search(query, limit=None, snippets=False)
+        return [hit.id for hit in outcome.hits]
+
+    def _existing(self, ids: Sequence[int]) -> set[int]:
+        live = self.library.paper_ids(PaperFilter(), order="id")
+        trashed = self.library.paper_ids(PaperFilter(trashed=True), order="id")
+        return set(ids) & {*live, *trashed}
+
+    def records(
+        self,
+        scope: ExportScope,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> list[PaperRecord]:
+        """The scope's papers, loaded a chunk at a time with progress."""
+        ids = self.paper_ids(scope)
+        out: list[PaperRecord] = []
+        for start in range(0, len(ids), CHUNK):
+            if cancelled is not None and cancelled():
+                raise ExportCancelled
+            if progress is not None:
+                progress(start, len(ids))
+            out += self.library.papers(ids[start : start + CHUNK])
+        return out
+
+    # -- formatting -------------------------------------------------------------------------
+
+    def render(
+        self,
+        scope: ExportScope,
+        fmt: str,
+        options: ExportOptions | None = None,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> tuple[str, int]:
+        """The export as text, and how many papers it holds."""
+        spec = FORMATS.get(fmt)
+        if spec is None:
+            raise LibraryError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
+        if scope.kind is ScopeKind.SHELF:
+            # Headings and the bundle use the shelf's own spelling, not the user's typing.
+            scope = ExportScope.shelf(Shelves(self.library).get(scope.value).name)
+        records = self.records(scope, progress=progress, cancelled=cancelled)
+        options = replace(
+            options or ExportOptions(),
+            title=(options.title if options else "") or scope.title(),
+            description=(options.description if options else "") or _capitalised(scope.describe()),
+        )
+        if spec.render is None:
+            text = bundle_format.dumps(self._bundle(scope, records))
+        else:
+            text = spec.render(records, options)
+        if progress is not None:
+            progress(len(records), len(records))
+        return text, len(records)
+
+    def _bundle(self, scope: ExportScope, records: Sequence[PaperRecord]) -> bundle_format.Bundle:
+        """Everything a bundle holds besides the records: shelf order, tag colours, digests."""
+        shelves = Shelves(self.library)
+        orders: list[bundle_format.ShelfOrder] = []
+        if scope.kind is ScopeKind.SHELF:
+            info = shelves.get(scope.value)
+            ids = tuple(r.id for r in records) if info.kind is ShelfKind.MANUAL else ()
+            orders.append(bundle_format.ShelfOrder(info.name, info.kind, info.query, ids))
+        elif scope.kind is ScopeKind.LIBRARY:
+            for info in shelves.list():
+                ids = tuple(shelves.paper_ids(info.name)) if info.kind is ShelfKind.MANUAL else ()
+                orders.append(bundle_format.ShelfOrder(info.name, info.kind, info.query, ids))
+        digest_ids = sorted({s.digest_id for r in records for s in r.digests})
+        digests: dict[int, bundle_format.BundleDigest] = {}
+        with self.library.read() as session:
+            for start in range(0, len(digest_ids), CHUNK):
+                chunk = digest_ids[start : start + CHUNK]
+                for d in session.scalars(select(Digest).where(Digest.id.in_(chunk))):
+                    digests[d.id] = bundle_format.BundleDigest(
+                        content_hash=d.content_hash,
+                        file_name=d.file_name,
+                        date_label=d.date_label,
+                        date=d.date,
+                        imported_at=d.imported_at,
+                        entry_count=d.entry_count,
+                    )
+        return bundle_format.from_records(
+            records,
+            scope=scope.describe(),
+            generator=f"readinglist {__version__}",
+            exported_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            shelves=orders,
+            tag_colors={t.name: t.color for t in self.library.tags()},
+            digests=digests,
+        )
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def export(
+        self,
+        scope: ExportScope,
+        fmt: str,
+        path: Path,
+        options: ExportOptions | None = None,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ExportResult:
+        """Write the export to ``path``; an existing file is replaced only on success."""
+        path = Path(path).expanduser()
+        _check_destination(path)
+        if fmt == "csv":
+            # Spreadsheet programs need the mark to read a UTF-8 file as UTF-8.
+            options = replace(options or ExportOptions(), byte_order_mark=True)
+        text, count = self.render(scope, fmt, options, progress=progress, cancelled=cancelled)
+        if cancelled is not None and cancelled():
+            raise ExportCancelled
+        data = text.encode("utf-8")
+        write_atomic(path, data)
+        return ExportResult(path, fmt, count, len(data))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _check_destination(path: Path) -> None:
+    """Refuse early what cannot work, before any formatting is done."""
+    if path.is_dir():
+        raise LibraryError(f"{path}: is a folder; choose a file name to export to")
+    if not path.parent.is_dir():
+        raise LibraryError(f"{path}: cannot export there: the folder {path.parent} does not exist")
+
+
+def _reason(err: OSError) -> str:
+    if err.errno == errno.ENOSPC:
+        return "the disk is full"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if err.errno == errno.EROFS:
+        return "the disk is read-only"
+    return err.strerror or str(err)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all or nothing: a temporary file beside it, then a rename.
+
+    Whatever fails, the old file (if any) is left as it was and no temporary file stays.
+    """
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as err:
+        raise LibraryError(f"{path}: cannot write the export: {_reason(err)}") from err
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise LibraryError(f"{path}: cannot write the export: {_reason(err)}") from err
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _sync_directory(path.parent)
+
+
+def _sync_directory(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX; Windows cannot open a folder like this.
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+__all__ = [
+    "ExportCancelled",
+    "ExportResult",
+    "ExportScope",
+    "Exporter",
+    "ScopeKind",
+    "write_atomic",
+]
