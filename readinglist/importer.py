@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from readinglist import bundle
 from readinglist.digest import (
     MAX_DIGEST_BYTES,
     Digest,
@@ -23,6 +24,7 @@ from readinglist.digest import (
     parse_bytes,
     title_key,
 )
+from readinglist.store.engine import advisory_lock, is_conflict
 from readinglist.store.models import Digest as DigestRow
 from readinglist.store.models import Paper, Sighting, utcnow
 
@@ -46,6 +48,10 @@ class FileReport:
     already_imported: bool = False
     new_ids: list[int] = field(default_factory=list)
     paper_ids: list[int] = field(default_factory=list)
+    # Preview only, for chain_previews(): the distinct title keys importing would add and the
+    # file's content hash (None when the preview could not tell).
+    new_keys: list[str] | None = field(default=None, repr=False)
+    content_hash: str | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -92,6 +98,13 @@ class ImportResult:
         }
 
 
+IMPORT_TRIES = 3
+"""A file whose import met a concurrent write of the same papers is tried again (twice)."""
+IMPORT_LOCK = "readinglist.import"
+IMPORT_WAIT_S = 600
+"""How long an import waits for a colleague's import of a big file to finish."""
+
+
 class ImportCancelled(Exception):
     """Raised inside a file's transaction so that the unfinished file leaves nothing."""
 
@@ -136,11 +149,14 @@ class Importer:
     # -- preview: nothing written -------------------------------------------------------------
 
     def preview(self, paths: Sequence[Path]) -> list[FileReport]:
-        """What importing each file would do, without writing anything."""
-        return [self._preview_one(p) for p in paths]
+        """What importing the files in this order would do, without writing anything."""
+        return chain_previews([self._preview_one(p) for p in paths])
 
     def _preview_one(self, path: Path) -> FileReport:
         report = FileReport(str(path))
+        if bundle.looks_like_bundle(path):  # a readinglist bundle (JSON), not a digest
+            bundle.preview_file(self.library, path, report)
+            return report
         try:
             data, digest = read_digest(path)
         except DigestError as err:
@@ -177,9 +193,12 @@ class Importer:
         report.new = sum(1 for k in distinct if k not in known)
         report.duplicates = report.entries - report.new
         report.in_trash = sum(1 for k in distinct if known.get(k))
+        report.content_hash = _hash(data)
+        report.new_keys = [k for k in distinct if k not in known]
         if report.already_imported:
             report.new = 0
             report.duplicates = report.entries
+            report.new_keys = []
 
     # -- import -------------------------------------------------------------------------------
 
@@ -199,6 +218,10 @@ class Importer:
             if progress is not None:
                 progress(n, len(paths), str(path))
             report = FileReport(str(path))
+            if bundle.looks_like_bundle(path):  # a readinglist bundle (JSON), not a digest
+                bundle.import_file(self.library, path, report)
+                result.files.append(report)
+                continue
             try:
                 data, digest = read_digest(path)
                 self._import(report, path.name, data, digest, cancelled)
@@ -233,10 +256,34 @@ class Importer:
         digest: Digest,
         cancelled: Callable[[], bool] | None,
     ) -> None:
+        """Import one digest; when another client imported the same papers at the same
+        moment (a shared library), the unique title and digest keys reject the loser's
+        transaction whole, and importing the file again merges into the winner's rows."""
+        for attempt in range(IMPORT_TRIES):
+            try:
+                self._import_once(report, file_name, data, digest, cancelled)
+                return
+            except SQLAlchemyError as err:
+                if attempt == IMPORT_TRIES - 1 or not is_conflict(err):
+                    raise
+                report.new = report.duplicates = report.in_trash = 0
+                report.new_ids, report.paper_ids = [], []
+
+    def _import_once(
+        self,
+        report: FileReport,
+        file_name: str,
+        data: bytes,
+        digest: Digest,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
         report.entries = len(digest.entries)
         report.warnings = list(digest.warnings)
         content_hash = _hash(data)
         with self.library.write() as tx:
+            # Shared libraries: imports by several clients take turns, so that two files
+            # listing the same papers in different orders never deadlock on their titles.
+            advisory_lock(tx.session, IMPORT_LOCK, wait_s=IMPORT_WAIT_S)
             existing = tx.session.scalar(
                 select(DigestRow).where(DigestRow.content_hash == content_hash)
             )
@@ -304,6 +351,32 @@ class Importer:
             tx.touch(paper.id)
             report.paper_ids.append(paper.id)
         report.paper_ids = list(dict.fromkeys(report.paper_ids))
+
+
+def chain_previews(reports: Sequence[FileReport]) -> list[FileReport]:
+    """Single-file previews as importing them one after another would turn out.
+
+    A paper new in an earlier file is a duplicate in the later ones, and a file whose
+    content came earlier is already imported. Previews are computed once per file; a
+    list that changes (files unticked in the GUI) is re-chained without re-reading files.
+    """
+    seen_keys: set[str] = set()
+    seen_hashes: set[str] = set()
+    chained: list[FileReport] = []
+    for report in reports:
+        report = replace(report, warnings=list(report.warnings))
+        if report.ok and report.content_hash is not None:
+            if report.content_hash in seen_hashes:
+                report.already_imported = True
+                report.new, report.duplicates, report.new_keys = 0, report.entries, []
+            elif report.new_keys is not None:
+                fresh = [k for k in report.new_keys if k not in seen_keys]
+                report.duplicates += report.new - len(fresh)
+                report.new = len(fresh)
+                seen_keys.update(fresh)
+            seen_hashes.add(report.content_hash)
+        chained.append(report)
+    return chained
 
 
 def _reason(err: Exception) -> str:

@@ -81,6 +81,13 @@ class PaperRecord:
     added: dt.datetime
     updated: dt.datetime
     note_updated: dt.datetime | None = None
+    # Who did what (shared libraries): the last editor of the paper and of its note, the
+    # note's version (0: no note; see Library.set_note), and who put the paper on each shelf
+    # (in the order of ``shelves``; None where it is not known).
+    updated_by: str | None = None
+    note_author: str | None = None
+    note_version: int = 0
+    shelf_added_by: tuple[str | None, ...] = ()
 
     @property
     def seen_count(self) -> int:
@@ -111,6 +118,9 @@ class PaperRecord:
             "trashed": self.trashed,
             "added": self.added.isoformat(),
             "updated": self.updated.isoformat(),
+            "updated_by": self.updated_by,
+            "note_author": self.note_author,
+            "note_version": self.note_version,
         }
 
 
@@ -151,6 +161,8 @@ class ShelfInfo:
     kind: ShelfKind
     query: str | None
     count: int
+    changed_by: str | None = None  # who last changed the shelf, its papers or their order
+    changed_at: dt.datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -160,6 +172,8 @@ class ShelfInfo:
             "kind": str(self.kind),
             "query": self.query,
             "count": self.count,
+            "changed_by": self.changed_by,
+            "changed_at": self.changed_at.isoformat() if self.changed_at else None,
         }
 
 

@@ -7,16 +7,27 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from readinglist.digest import title_key
-from readinglist.library import Library, LibraryError, Transaction, renumber_shelf
+from readinglist.library import (
+    Library,
+    LibraryError,
+    Transaction,
+    lock_shelves,
+    renumber_shelf,
+    retry_conflicts,
+)
 from readinglist.records import ShelfInfo, ShelfKind
+from readinglist.store.engine import advisory_lock
 from readinglist.store.models import Paper, Shelf, ShelfItem, utcnow
 
 if TYPE_CHECKING:
+    import builtins
     from collections.abc import Iterable, Sequence
 
     from sqlalchemy.orm import Session
 
 MAX_SHELF_NAME = 200
+SHELF_ORDER_LOCK = "readinglist.shelf-order"
+"""Held (shared libraries) by the edits that renumber the shelves themselves."""
 
 
 class ShelfNotFound(LibraryError):
@@ -49,7 +60,7 @@ class Shelves:
                 return info
         raise ShelfNotFound(name)
 
-    def paper_ids(self, name: str) -> list[int]:
+    def paper_ids(self, name: str) -> builtins.list[int]:  # `list` is a method here
         """The shelf's papers in manual order (a smart shelf's are its query's, by the caller)."""
         with self.library.read() as session:
             shelf = _shelf(session, name)
@@ -64,9 +75,11 @@ class Shelves:
 
     # -- shelves themselves ---------------------------------------------------------------
 
+    @retry_conflicts
     def create(self, name: str, *, query: str | None = None) -> ShelfInfo:
         name = _clean_name(name)
         with self.library.write() as tx:
+            advisory_lock(tx.session, SHELF_ORDER_LOCK)  # two new shelves never share a place
             if _find(tx.session, name) is not None:
                 raise LibraryError(f"a shelf named {name!r} already exists")
             last = tx.session.scalar(select(func.max(Shelf.position)))
@@ -82,10 +95,11 @@ class Shelves:
             tx.session.flush()
             return _info(shelf, 0)
 
+    @retry_conflicts
     def rename(self, old: str, new: str) -> None:
         new = _clean_name(new)
         with self.library.write() as tx:
-            shelf = _shelf(tx.session, old)
+            shelf = _shelf(tx.session, old, lock=True)
             clash = _find(tx.session, new)
             if clash is not None and clash.id != shelf.id:
                 raise LibraryError(f"a shelf named {clash.name!r} already exists")
@@ -94,15 +108,16 @@ class Shelves:
 
     def set_query(self, name: str, query: str) -> None:
         with self.library.write() as tx:
-            shelf = _shelf(tx.session, name)
+            shelf = _shelf(tx.session, name, lock=True)
             if shelf.kind != ShelfKind.SMART.value:
                 raise LibraryError(f"shelf {shelf.name!r} is not a smart shelf")
             shelf.query = query
 
-    def delete(self, name: str) -> list[int]:
+    def delete(self, name: str) -> builtins.list[int]:
         """Delete a shelf (its papers stay in the library); returns its papers in order."""
         with self.library.write() as tx:
-            shelf = _shelf(tx.session, name)
+            advisory_lock(tx.session, SHELF_ORDER_LOCK)
+            shelf = _shelf(tx.session, name, lock=True)
             ids = [i.paper_id for i in shelf.items]
             tx.touch(*ids)
             tx.session.delete(shelf)
@@ -113,6 +128,7 @@ class Shelves:
     def move_shelf(self, name: str, position: int) -> None:
         """Put a shelf at ``position`` in the sidebar order."""
         with self.library.write() as tx:
+            advisory_lock(tx.session, SHELF_ORDER_LOCK)
             shelf = _shelf(tx.session, name)
             order = [
                 s
@@ -161,10 +177,11 @@ class Shelves:
     def transfer(self, source: str, target: str, ids: Sequence[int]) -> int:
         """Move papers from one shelf to another in one transaction (Shift-drag)."""
         with self.library.write() as tx:
-            src = _manual(tx.session, source)
-            dst = _manual(tx.session, target)
+            src = _manual(tx.session, source, lock=False)
+            dst = _manual(tx.session, target, lock=False)
             if src.id == dst.id:
                 return 0
+            lock_shelves(tx.session, [src.id, dst.id])  # both at once: no deadlock
             wanted = list(dict.fromkeys(ids))
             for item in [i for i in src.items if i.paper_id in set(wanted)]:
                 tx.session.delete(item)
@@ -226,15 +243,22 @@ def _find(session: Session, name: str) -> Shelf | None:
     return session.scalar(select(Shelf).where(Shelf.name_key == title_key(name)))
 
 
-def _shelf(session: Session, name: str) -> Shelf:
+def _shelf(session: Session, name: str, *, lock: bool = False) -> Shelf:
+    """The shelf named ``name``; with ``lock``, held until commit before its papers are read.
+
+    Two clients reordering one shelf then take turns, each starting from the other's
+    committed order, so positions never repeat or go missing.
+    """
     shelf = _find(session, name)
     if shelf is None:
         raise ShelfNotFound(name)
+    if lock:
+        lock_shelves(session, [shelf.id])
     return shelf
 
 
-def _manual(session: Session, name: str) -> Shelf:
-    shelf = _shelf(session, name)
+def _manual(session: Session, name: str, *, lock: bool = True) -> Shelf:
+    shelf = _shelf(session, name, lock=lock)
     if shelf.kind == ShelfKind.SMART.value:
         raise LibraryError(f"shelf {shelf.name!r} is a smart shelf: its papers follow its query")
     return shelf
@@ -262,4 +286,6 @@ def _info(shelf: Shelf, count: int) -> ShelfInfo:
         kind=ShelfKind(shelf.kind),
         query=shelf.query,
         count=count,
+        changed_by=shelf.changed_by,
+        changed_at=shelf.changed_at,
     )

@@ -13,6 +13,13 @@ from readinglist.library import Library
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+# The `backend` fixture and a throwaway PostgreSQL server (pg_server, pg_url): the store,
+# importer, library and shelf suites run on each backend in READINGLIST_TEST_BACKENDS.
+pytest_plugins = ["tests.postgres"]
+
+# Set before pytest-qt's session-scoped qapp exists (it is created before any function fixture).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DIGESTS = Path(__file__).resolve().parents[1].parent / "shared" / "digests"
 
@@ -39,8 +46,9 @@ def library_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def library(library_dir: Path) -> Iterator[Library]:
-    lib = Library.open(library_dir)
+def library(request: pytest.FixtureRequest, backend: str, library_dir: Path) -> Iterator[Library]:
+    location = request.getfixturevalue("pg_url") if backend == "postgresql" else library_dir
+    lib = Library.open(location)
     yield lib
     lib.close()
 

@@ -3,29 +3,61 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from readinglist.library import Library, LibraryError, default_location
+from readinglist.store.location import LocationError, is_url, parse_location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
+
+
+DIRECTORY = click.Path(file_okay=False, path_type=Path)
+
+
+def library_location(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> Path | str | None:
+    """``--library``'s callback: a directory (a local library) or a postgresql:// URL."""
+    if value is None or not is_url(value):
+        return DIRECTORY.convert(value, param, ctx) if value is not None else None
+    try:
+        parse_location(value)
+    except LocationError as err:
+        raise click.BadParameter(str(err), ctx, param) from err
+    return value.strip()
 
 
 class State:
     """What every command needs: where the library is, opened on first use."""
 
-    def __init__(self, location: Path | None) -> None:
-        self.location = location or default_location()
+    def __init__(self, location: Path | str | None) -> None:
+        self.where: Path | str = location if location is not None else default_location()
         self._library: Library | None = None
+
+    @property
+    def shared(self) -> bool:
+        return isinstance(self.where, str)
+
+    @property
+    def location(self) -> Path:
+        """The library directory, for commands that work on its files (backups, check)."""
+        if isinstance(self.where, str):
+            shown = parse_location(self.where).display
+            raise click.ClickException(
+                f"{shown}: a shared library has no library directory on this computer; "
+                "its server keeps (and backs up) the data: see docs/shared-library.md"
+            )
+        return self.where
 
     @property
     def library(self) -> Library:
         if self._library is None:
             try:
-                self._library = Library.open(self.location)
+                self._library = Library.open(self.where)
             except LibraryError as err:
                 raise click.ClickException(str(err)) from err
         return self._library

@@ -5,6 +5,7 @@ Names, exit codes and ``--json`` shapes are a public contract: extend, never ren
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,16 @@ import click
 
 from readinglist import __version__
 from readinglist.cli import output
-from readinglist.cli.context import State, pass_state, user_errors
+from readinglist.cli.completion_cmds import completion as completion_command
+from readinglist.cli.context import State, library_location, pass_state, user_errors
+from readinglist.cli.examples import add_examples
+from readinglist.cli.export_cmds import export as export_command
+from readinglist.cli.maintenance_cmds import backup as backup_command
+from readinglist.cli.maintenance_cmds import check as check_command
+from readinglist.cli.search_cmds import search as search_command
+from readinglist.cli.search_cmds import similar as similar_command
+from readinglist.cli.shared_cmds import copy_library_command
+from readinglist.cli.stats_cmds import stats as stats_command
 from readinglist.importer import Importer
 from readinglist.library import Library, PaperFilter
 from readinglist.records import ReadStatus
@@ -36,19 +46,21 @@ Without a command, opens the main window on the library."""
 @click.option(
     "--library",
     "location",
-    type=click.Path(file_okay=False, path_type=Path),
+    callback=library_location,
+    metavar="DIRECTORY|URL",
     envvar="READINGLIST_HOME",
-    help="Library directory (default: $READINGLIST_HOME or the user data directory).",
+    help="Library directory, or postgresql://user@host/database for a shared library "
+    "(default: $READINGLIST_HOME or the user data directory).",
 )
 @click.version_option(__version__, prog_name="readinglist")
 @click.pass_context
-def cli(ctx: click.Context, location: Path | None) -> None:
+def cli(ctx: click.Context, location: Path | str | None) -> None:
     """Keep the papers that matter from your daily digests."""
     state = State(location)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(summary)
+        ctx.invoke(gui)
 
 
 @cli.command()
@@ -61,6 +73,36 @@ def summary(state: State, as_json: bool) -> None:
         output.print_json(info.to_json())
     else:
         output.print_summary(info)
+
+
+def _has_display() -> bool:
+    """False on Linux without a desktop session, or with a platform nobody can see."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform:
+        return platform.split(":")[0] not in {"offscreen", "minimal"}
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--smoke-test", is_flag=True, hidden=True, help="Open, paint, close, exit 0.")
+@click.pass_context
+def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
+    """Open the main window (what plain `readinglist` does); without a display, the summary.
+
+    FILES (digests, e.g. from a file manager's "Open With") open in the import dialog.
+    """
+    state = ctx.find_object(State)
+    assert state is not None
+    if not smoke_test and not _has_display():
+        click.echo("No display to open the window on; here is the library's summary.", err=True)
+        ctx.invoke(summary)
+        return
+    from readinglist.gui.app import run  # Qt loads only for the window, never for commands
+
+    sys.exit(run(state.location, files, smoke_test=smoke_test))
 
 
 @cli.command("import", epilog="\b\nExample:\n  readinglist import digests/*.txt --json")
@@ -140,8 +182,12 @@ def list_(
 
 
 def _query_ids(lib: Library, query: str, within: Sequence[int]) -> list[int]:
+    """Papers the query finds among ``within``, best first (see docs/query-language.md)."""
+    outcome = lib.search(query, limit=None, snippets=False, include_trashed=True)
+    if outcome.message:
+        click.secho(f"warning: {outcome.message}", fg="yellow", err=True)
     allowed = set(within)
-    return [i for i in lib.index.search_ids(query, limit=None) if i in allowed]
+    return [hit.id for hit in outcome.hits if hit.id in allowed]
 
 
 @cli.command(epilog="\b\nExample:\n  readinglist show 42 --json")
@@ -358,7 +404,7 @@ def shelf_show(state: State, name: str, as_json: bool) -> None:
         shelves = Shelves(state.library)
         info = shelves.get(name)
         if info.query:
-            ids = state.library.index.search_ids(info.query, limit=None)
+            ids = [h.id for h in state.library.search(info.query, limit=None, snippets=False).hits]
         else:
             ids = shelves.paper_ids(name)
         records = state.library.papers(ids)
@@ -370,6 +416,16 @@ def shelf_show(state: State, name: str, as_json: bool) -> None:
 
 
 # Command groups that live in their own modules register here (one line each).
+cli.add_command(export_command)
+cli.add_command(backup_command)
+cli.add_command(check_command)
+cli.add_command(search_command)
+cli.add_command(similar_command)
+cli.add_command(copy_library_command)
+cli.add_command(stats_command)
+cli.add_command(completion_command)
+# Keep last: gives --help examples to every command registered above that has none.
+add_examples(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

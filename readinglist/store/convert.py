@@ -79,6 +79,12 @@ def to_record(p: Paper) -> PaperRecord:
         ),
         note=p.note.body if p.note else "",
         note_updated=p.note.updated_at if p.note else None,
+        note_author=p.note.updated_by if p.note else None,
+        note_version=p.note.version if p.note else 0,
+        updated_by=p.updated_by,
+        shelf_added_by=tuple(
+            i.added_by for i in sorted(p.shelf_items, key=lambda i: (i.shelf.position, i.shelf.id))
+        ),
         incomplete=p.incomplete,
         triage=Triage(p.triage),
         trashed=p.deleted_at is not None,

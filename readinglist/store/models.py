@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -29,6 +30,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+AUTHOR_LENGTH = 200
+"""Longest author name kept (a user name, or what READINGLIST_AUTHOR says)."""
 
 
 def utcnow() -> dt.datetime:
@@ -71,6 +76,8 @@ class Paper(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Trash: a trashed paper keeps its tags, notes and shelf places until the trash is emptied.
     deleted_at: Mapped[dt.datetime | None]
+    # Who made the last change (Library.author); filled in by the library on every write.
+    updated_by: Mapped[str | None] = mapped_column(String(AUTHOR_LENGTH))
 
     tags: Mapped[list[Tag]] = relationship(
         secondary="paper_tags", back_populates="papers", order_by="Tag.name"
@@ -154,6 +161,9 @@ class Note(Base):
     body: Mapped[str] = mapped_column(default="")  # Markdown
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(AUTHOR_LENGTH))
+    # Bumped on every save: an editor that saves over a version it never saw is told so.
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     paper: Mapped[Paper] = relationship(back_populates="note")
 
@@ -169,6 +179,9 @@ class Shelf(Base):
     kind: Mapped[str] = mapped_column(String(16), default="manual")
     query: Mapped[str | None]  # the saved search of a smart shelf
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The last change to the shelf or its papers and order: who and when.
+    changed_by: Mapped[str | None] = mapped_column(String(AUTHOR_LENGTH))
+    changed_at: Mapped[dt.datetime | None]
 
     items: Mapped[list[ShelfItem]] = relationship(
         back_populates="shelf",
@@ -190,6 +203,7 @@ class ShelfItem(Base):
     # Manual order: 0..n-1 without gaps (checked by `readinglist check`).
     position: Mapped[int]
     added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str | None] = mapped_column(String(AUTHOR_LENGTH))
 
     shelf: Mapped[Shelf] = relationship(back_populates="items")
     paper: Mapped[Paper] = relationship(back_populates="shelf_items")

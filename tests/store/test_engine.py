@@ -11,6 +11,7 @@ from readinglist.library import Library, LibraryError
 from readinglist.store import migrate
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_has_the_pragmas(library: Library) -> None:
     with library.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -1,0 +1,160 @@
+"""``readinglist search`` and ``readinglist similar``: ranked full-text search from a shell."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from readinglist.cli import output
+from readinglist.cli.context import State, pass_state, user_errors
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from readinglist.records import Hit, PaperRecord
+
+SEARCH_EPILOG = """\b
+Query language (docs/query-language.md has the whole table):
+  catastrophic forgetting      both words, ranked (tuning also finds tuned)
+  "low-rank adaptation"        an exact phrase
+  lora OR adapter   diffus*    either word; a prefix
+  vision -survey               without a word (also NOT survey)
+  title:lora tag:peft note:x   in one field (also abstract: shelf: org:)
+  is:starred is:unread         filters: is:skimmed is:read is:new is:trashed
+  year:2024 date:2024-03..2024-06 upvotes:>=5 seen:>=2 added:7d
+
+\b
+Examples:
+  readinglist search catastrophic forgetting
+  readinglist search 'lora OR adapter year:2024' --limit 5
+  readinglist search -- '-survey diffusion' --json"""
+
+SIMILAR_EPILOG = """\b
+Example:
+  readinglist similar 42 --limit 5"""
+
+_BOLD_RE = re.compile(r"<b>(.*?)</b>", re.DOTALL)
+
+
+@click.command(epilog=SEARCH_EPILOG)
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most this many papers.",
+)
+@click.option("--trash", "include_trashed", is_flag=True, help="Search the Trash too.")
+@click.option("--json", "as_json", is_flag=True, help="Print paper objects with score and snippet.")
+@pass_state
+def search(
+    state: State, query: tuple[str, ...], limit: int, include_trashed: bool, as_json: bool
+) -> None:
+    """Search the library, best matches first, with the matched words marked.
+
+    The words of QUERY are joined by spaces; quote the query to keep quotes and
+    parentheses from the shell, and put -- before a query that starts with "-".
+    """
+    text = " ".join(query)
+    with user_errors():
+        outcome = state.library.search(text, limit=limit, include_trashed=include_trashed)
+        records = state.library.papers([hit.id for hit in outcome.hits])
+    if outcome.message:
+        click.secho(f"warning: {outcome.message}", fg="yellow", err=True)
+    if outcome.suggestion:
+        click.secho(f"Did you mean: {outcome.suggestion}", fg="cyan", err=True)
+    by_id = {r.id: r for r in records}
+    pairs = [(hit, by_id[hit.id]) for hit in outcome.hits if hit.id in by_id]
+    if as_json:
+        output.print_json([_hit_json(hit, record) for hit, record in pairs])
+        return
+    _print_hits(pairs, outcome.total)
+
+
+def _hit_json(hit: Hit, record: PaperRecord) -> dict[str, Any]:
+    data = record.to_json()
+    data["score"] = round(hit.score, 4)
+    data["snippet"] = hit.snippet
+    return data
+
+
+def _print_hits(pairs: Sequence[tuple[Hit, PaperRecord]], total: int) -> None:
+    if not pairs:
+        click.echo("No papers found.")
+        return
+    width = min(shutil.get_terminal_size((100, 24)).columns, 110)
+    for n, (hit, r) in enumerate(pairs, 1):
+        star = "★" if r.starred else " "
+        date = r.published.isoformat() if r.published else "—"
+        click.echo(
+            f"{n:>3}. {r.id:>5} {star} {r.read_status.value:<7} {date:<10}  "
+            + _terminal(html.unescape(_BOLD_RE.sub("\x01\\1\x02", hit.title_html)))
+        )
+        if hit.snippet:
+            snippet = click.wrap_text(
+                hit.snippet, width=width, initial_indent=" " * 8, subsequent_indent=" " * 8
+            )
+            click.echo(_terminal(snippet.replace("**", "\x03")))
+    shown = len(pairs)
+    more = f" of {total:,}" if total > shown else ""
+    click.echo(f"{shown}{more} paper{'s' if total != 1 else ''}")
+
+
+def _terminal(text: str) -> str:
+    """Matched words in bold (\\x01..\\x02 from HTML, \\x03 pairs from the plain snippet)."""
+    out: list[str] = []
+    bold = False
+    for part in re.split(r"([\x01\x02\x03])", text):
+        if part in ("\x01", "\x02", "\x03"):
+            bold = part == "\x01" or (part == "\x03" and not bold)
+            continue
+        if part:
+            out.append(click.style(part, bold=True) if bold else part)
+    return "".join(out)
+
+
+@click.command(epilog=SIMILAR_EPILOG)
+@click.argument("paper_id", type=int)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="At most this many papers.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print paper objects with score and shared_terms."
+)
+@pass_state
+def similar(state: State, paper_id: int, limit: int, as_json: bool) -> None:
+    """Papers like PAPER_ID (by the words of title and abstract), with the words they share."""
+    with user_errors():
+        paper = state.library.paper(paper_id)
+        found = state.library.similar(paper_id, limit=limit)
+        records = {r.id: r for r in state.library.papers([s.id for s in found])}
+    if as_json:
+        rows = []
+        for s in found:
+            if s.id in records:
+                data = records[s.id].to_json()
+                data["score"] = round(s.score, 4)
+                data["shared_terms"] = list(s.shared_terms)
+                rows.append(data)
+        output.print_json(rows)
+        return
+    click.echo(f"Papers like #{paper.id}: {paper.title}")
+    if not found:
+        click.echo("No similar papers.")
+        return
+    for n, s in enumerate(found, 1):
+        r = records.get(s.id)
+        if r is None:
+            continue
+        click.echo(f"{n:>3}. {r.id:>5}  {r.title}")
+        if s.shared_terms:
+            click.echo(" " * 13 + "shares: " + ", ".join(s.shared_terms))

@@ -1,0 +1,206 @@
+"""Undoable edits: each command calls the services through :class:`Ops`, both ways.
+
+A command remembers just enough of the papers' earlier state to put it back. The state is
+read with cheap filtered id queries rather than full records, so that starring or tagging
+a selection of thousands of papers stays quick and still undoes exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from readinglist.digest import title_key
+from readinglist.library import PaperFilter
+from readinglist.records import ReadStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from readinglist.gui.ops import Ops
+    from readinglist.library import Library
+    from readinglist.records import PaperRecord
+
+NOTE_COMMAND_ID = 1001
+"""Consecutive saves of one paper's note merge into one undo step."""
+
+
+FEW = 200
+"""Up to this many papers, earlier state comes from their records; beyond, from id queries."""
+
+
+def _matching(library: Library, flt: PaperFilter, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` match ``flt`` (a starred, status or tag filter), in or out of the Trash."""
+    if len(ids) <= FEW:
+        return {r.id for r in library.papers(ids) if _matches(r, flt)}
+    wanted = set(ids)
+    found: set[int] = set()
+    for trashed in (False, True):
+        found.update(i for i in library.paper_ids(replace(flt, trashed=trashed)) if i in wanted)
+    return found
+
+
+def _matches(record: PaperRecord, flt: PaperFilter) -> bool:
+    if flt.starred is not None and record.starred != flt.starred:
+        return False
+    if flt.status is not None and record.read_status != flt.status:
+        return False
+    return flt.tag is None or title_key(flt.tag) in {title_key(t) for t in record.tags}
+
+
+def _plural(n: int, word: str = "Paper") -> str:
+    return f"{n} {word}s" if n != 1 else word
+
+
+class _Command(QUndoCommand):
+    """Runs ``_apply``/``_revert``; a failed service call drops the command from the stack."""
+
+    def __init__(self, ops: Ops, text: str) -> None:
+        super().__init__(text)
+        self.ops = ops
+
+    def _apply(self) -> bool:
+        raise NotImplementedError
+
+    def _revert(self) -> bool:
+        raise NotImplementedError
+
+    # QUndoCommand.redo override
+    def redo(self) -> None:
+        if not self._apply():
+            self.setObsolete(True)
+
+    # QUndoCommand.undo override
+    def undo(self) -> None:
+        if not self._revert():
+            self.setObsolete(True)
+
+
+class StarCommand(_Command):
+    def __init__(self, ops: Ops, ids: Sequence[int], starred: bool) -> None:
+        super().__init__(ops, f"{'Star' if starred else 'Unstar'} {_plural(len(ids))}")
+        self.ids = list(ids)
+        self.starred = starred
+        self.before = _matching(ops.library, PaperFilter(starred=True), ids)
+
+    def _apply(self) -> bool:
+        return self.ops.set_starred(self.ids, self.starred)
+
+    def _revert(self) -> bool:
+        return self.ops.restore_starred({i: i in self.before for i in self.ids})
+
+
+class StatusCommand(_Command):
+    def __init__(self, ops: Ops, ids: Sequence[int], status: ReadStatus) -> None:
+        super().__init__(ops, f"Mark {_plural(len(ids))} {status.value.capitalize()}")
+        self.ids = list(ids)
+        self.status = status
+        self.before: dict[int, ReadStatus] = {}
+        for old in ReadStatus:
+            for i in _matching(ops.library, PaperFilter(status=old), ids):
+                self.before[i] = old
+
+    def _apply(self) -> bool:
+        return self.ops.set_status(self.ids, self.status)
+
+    def _revert(self) -> bool:
+        return self.ops.restore_status(self.before)
+
+
+class AddTagsCommand(_Command):
+    """Add tags to a selection; undo removes each tag only from papers that lacked it."""
+
+    def __init__(self, ops: Ops, ids: Sequence[int], names: Sequence[str]) -> None:
+        super().__init__(ops, f"Tag {_plural(len(ids))}")
+        self.ids = list(ids)
+        self.names = list(names)
+        self.lacking: dict[str, list[int]] = {}
+        for name in names:
+            have = _matching(ops.library, PaperFilter(tag=name), ids)
+            self.lacking[name] = [i for i in self.ids if i not in have]
+
+    def _apply(self) -> bool:
+        return self.ops.add_tags(self.ids, self.names)
+
+    def _revert(self) -> bool:
+        return self.ops.remove_tags_each(self.lacking)
+
+
+class SetTagsCommand(_Command):
+    """Make one paper's tags exactly ``after`` (the tag editor)."""
+
+    def __init__(
+        self, ops: Ops, paper_id: int, before: Sequence[str], after: Sequence[str]
+    ) -> None:
+        super().__init__(ops, "Edit Tags")
+        self.paper_id = paper_id
+        self.before = list(before)
+        self.after = list(after)
+
+    def _apply(self) -> bool:
+        return self.ops.set_tags(self.paper_id, self.after)
+
+    def _revert(self) -> bool:
+        return self.ops.set_tags(self.paper_id, self.before)
+
+
+def same_tags(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Tag lists equal the way the library compares names (case and spacing aside)."""
+    return sorted(title_key(n) for n in a) == sorted(title_key(n) for n in b)
+
+
+class NoteCommand(_Command):
+    """One save of a note; saves in a row of the same note merge into one undo step."""
+
+    def __init__(self, ops: Ops, paper_id: int, before: str, after: str) -> None:
+        super().__init__(ops, "Edit Note")
+        self.paper_id = paper_id
+        self.before = before
+        self.after = after
+        self._first = True  # the first redo saves what the editor already shows
+
+    def _apply(self) -> bool:
+        shown, self._first = self._first, False
+        return self.ops.set_note(self.paper_id, self.after, from_editor=shown)
+
+    def _revert(self) -> bool:
+        return self.ops.set_note(self.paper_id, self.before, from_editor=False)
+
+    # QUndoCommand.id override
+    def id(self) -> int:
+        return NOTE_COMMAND_ID
+
+    # QUndoCommand.mergeWith override
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, NoteCommand) or other.paper_id != self.paper_id:
+            return False
+        self.after = other.after
+        if self.after == self.before:
+            self.setObsolete(True)
+        return True
+
+
+class TrashCommand(_Command):
+    def __init__(self, ops: Ops, ids: Sequence[int]) -> None:
+        super().__init__(ops, f"Move {_plural(len(ids))} to the Trash")
+        self.ids = list(ids)
+
+    def _apply(self) -> bool:
+        return self.ops.trash(self.ids)
+
+    def _revert(self) -> bool:
+        return self.ops.restore(self.ids)
+
+
+class RestoreCommand(_Command):
+    def __init__(self, ops: Ops, ids: Sequence[int]) -> None:
+        super().__init__(ops, f"Restore {_plural(len(ids))} from the Trash")
+        self.ids = list(ids)
+
+    def _apply(self) -> bool:
+        return self.ops.restore(self.ids)
+
+    def _revert(self) -> bool:
+        return self.ops.trash(self.ids)

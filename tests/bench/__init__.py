@@ -1,0 +1,1 @@
+"""Tests of the benchmark helpers (short versions of the long runs)."""

@@ -1,0 +1,1 @@
+"""Tests of readinglist.search: the index, searching, recovery."""
