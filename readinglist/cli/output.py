@@ -136,8 +136,12 @@ def print_shelves(shelves: Sequence[ShelfInfo]) -> None:
 
 @contextmanager
 def progress(total: int, label: str, *, enabled: bool) -> Iterator[Callable[[int], None]]:
-    """A progress bar on a terminal; nothing when piped, for --json, or for tiny jobs."""
-    if not enabled or not sys.stderr.isatty() or total <= 1:
+    """A progress bar on a terminal; nothing when piped, for --json, or for tiny jobs.
+
+    Drawn on stderr, and only when stdout is a terminal too: ``readinglist import ... | tee``
+    or ``> log`` means someone is keeping the output, not watching it.
+    """
+    if not enabled or not sys.stderr.isatty() or not sys.stdout.isatty() or total <= 1:
         yield lambda _n: None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:

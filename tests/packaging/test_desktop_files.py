@@ -1,4 +1,4 @@
-"""The desktop entry and AppStream metadata: valid for the freedesktop tools, consistent with the app."""
+"""The desktop entry and AppStream metadata: valid for freedesktop tools, true to the app."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ METAINFO = LINUX / f"{APP_ID}.metainfo.xml"
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (Debian: apt-get install desktop-file-utils appstream)")
+        pytest.skip(
+            f"{name} is not installed (Debian: apt-get install desktop-file-utils appstream)"
+        )
     return path
 
 
@@ -31,7 +33,8 @@ def test_desktop_file_validates() -> None:
     )
     # The validator prints hints on success; errors and warnings fail.
     problems = [line for line in run.stdout.splitlines() if "error:" in line or "warning:" in line]
-    assert run.returncode == 0 and not problems, run.stdout + run.stderr
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert not problems, run.stdout
 
 
 def test_metainfo_validates() -> None:

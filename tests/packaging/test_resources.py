@@ -44,7 +44,7 @@ def test_paths_stay_inside_resources(bad: str) -> None:
 
 
 def test_missing_resource_names_itself() -> None:
-    with pytest.raises(FileNotFoundError, match="icons/nope.svg"):
+    with pytest.raises(FileNotFoundError, match=r"icons/nope\.svg"):
         resources.resource_path("icons/nope.svg")
 
 

@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 def test_smoke_test_opens_paints_and_exits_0(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     run = subprocess.run(
-        [sys.executable, "-m", "readinglist", "--library", str(tmp_path / "lib"), "gui", "--smoke-test"],
+        [
+            sys.executable,
+            "-m",
+            "readinglist",
+            "--library",
+            str(tmp_path / "lib"),
+            "gui",
+            "--smoke-test",
+        ],
         capture_output=True,
         text=True,
         env=env,
