@@ -19,6 +19,7 @@ from readinglist.cli.context import State, library_location, pass_state, user_er
 from readinglist.cli.examples import add_examples
 from readinglist.cli.export_cmds import export as export_command
 from readinglist.cli.maintenance_cmds import backup as backup_command
+from readinglist.cli.maintenance_cmds import backup_restore
 from readinglist.cli.maintenance_cmds import check as check_command
 from readinglist.cli.search_cmds import search as search_command
 from readinglist.cli.search_cmds import similar as similar_command
@@ -294,14 +295,31 @@ def trash(state: State, paper_ids: tuple[int, ...]) -> None:
     click.echo(f"moved {len(paper_ids)} to the Trash")
 
 
-@cli.command()
-@click.argument("paper_ids", nargs=-1, type=int, required=True)
-@pass_state
-def restore(state: State, paper_ids: tuple[int, ...]) -> None:
-    """Restore papers from the Trash."""
-    with user_errors():
-        state.library.restore(paper_ids)
-    click.echo(f"restored {len(paper_ids)}")
+@cli.command(
+    epilog="\b\nExamples:\n  readinglist restore 42 43      # papers from the Trash\n"
+    "  readinglist restore latest     # the library from its newest backup"
+)
+@click.argument("targets", nargs=-1, required=True, metavar="ID... | BACKUP")
+@click.option("--yes", "-y", is_flag=True, help="Restore a backup without asking.")
+@click.pass_context
+def restore(ctx: click.Context, targets: tuple[str, ...], yes: bool) -> None:
+    """Restore papers from the Trash, or the library from a backup.
+
+    Paper ids restore papers with their tags, notes and shelf places; a backup name (from
+    `readinglist backup list`), a path or `latest` restores the library, as
+    `readinglist backup restore` does.
+    """
+    if all(t.isdigit() for t in targets):
+        paper_ids = [int(t) for t in targets]
+        state = ctx.find_object(State)
+        assert state is not None
+        with user_errors():
+            state.library.restore(paper_ids)
+        click.echo(f"restored {len(paper_ids)}")
+    elif len(targets) == 1:
+        ctx.invoke(backup_restore, backup_name=targets[0], yes=yes, as_json=False)
+    else:
+        raise click.UsageError("give paper ids, or one backup (a name, a path or 'latest')")
 
 
 @cli.group()

@@ -23,9 +23,20 @@ if TYPE_CHECKING:
     from readinglist.maintenance.check import CheckReport
 
 
+class _BackupGroup(click.Group):
+    """``readinglist backup [PATH]`` means ``backup create [PATH]``: the documented short form."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["create", *args]
+        return super().parse_args(ctx, args)
+
+
 @click.group(
+    cls=_BackupGroup,
     invoke_without_command=True,
-    epilog="\b\nExamples:\n  readinglist backup\n  readinglist backup list\n"
+    epilog="\b\nExamples:\n  readinglist backup\n  readinglist backup ~/safe/library.sqlite3\n"
+    "  readinglist backup list\n"
     "  readinglist backup restore 20250314T081500Z-daily.sqlite3",
 )
 @click.pass_context

@@ -159,3 +159,27 @@ def test_check_on_a_damaged_file_names_the_backup(lib: Path) -> None:
     assert "damaged" in result.output
     assert name in result.output
     assert any(p.name.startswith("damaged-") for p in lib.iterdir())
+
+
+def test_short_forms_from_the_brief(tmp_path: Path) -> None:
+    """``backup PATH`` makes a backup there; ``restore BACKUP`` and ``restore ID`` both work."""
+    lib = tmp_path / "lib"
+    digest = tmp_path / "d.txt"
+    digest.write_text(digest_text(("Kept Paper", ABSTRACT)), encoding="utf-8")
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--library", str(lib), *args])
+
+    assert run("import", str(digest)).exit_code == 0
+    copy = tmp_path / "copy.sqlite3"
+    made = run("backup", str(copy))
+    assert made.exit_code == 0, made.output
+    assert copy.is_file()
+    assert run("trash", "1").exit_code == 0
+    assert run("restore", "1").exit_code == 0
+    assert run("list", "--trash", "--json").stdout.strip() == "[]"
+    assert run("trash", "1").exit_code == 0
+    back = run("restore", str(copy), "--yes")
+    assert back.exit_code == 0, back.output
+    assert "restored the backup" in back.stdout
+    assert run("list", "--trash", "--json").stdout.strip() == "[]"
