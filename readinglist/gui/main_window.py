@@ -63,6 +63,7 @@ from readinglist.gui.undo import (
     same_tags,
 )
 from readinglist.gui.watcher import ChangeWatcher
+from readinglist.gui.window_tools import WindowTools
 from readinglist.library import LibraryError
 from readinglist.records import ReadStatus
 
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.actions_ = build_actions(self, self.table, self.undo_stack)
         self._connect()
+        self.tools = WindowTools(self)
         self._restore_settings()
 
         kwargs: dict[str, Any] = {} if poll_ms is None else {"poll_ms": poll_ms}

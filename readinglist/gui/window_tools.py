@@ -1,0 +1,273 @@
+"""The main window's doors to the app's other windows: export, triage, statistics, backups.
+
+Each dialog lives in a module of its own; this one only adds the actions and menus that
+open them, and tells the window what changed when they close.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialog, QInputDialog, QMenu, QMessageBox, QVBoxLayout
+
+from readinglist.export import ExportScope
+from readinglist.gui.ops import Change
+from readinglist.gui.sources import SourceKind
+from readinglist.library import LibraryError, PaperFilter
+from readinglist.records import Triage
+from readinglist.shelves import Shelves
+
+if TYPE_CHECKING:
+    from readinglist.gui.main_window import MainWindow
+
+
+class WindowTools(QObject):
+    """Actions that open secondary windows, installed into a main window's menus."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.shelves = Shelves(window.library)
+        w = window
+        self.export = _action(w, "&Export…", "Ctrl+E", "Export papers as Markdown, BibTeX, …")
+        self.copy_markdown = _action(w, "Copy as &Markdown", "Ctrl+Shift+C")
+        self.copy_bibtex = _action(w, "Copy as &BibTeX", "Ctrl+Alt+C")
+        self.triage = _action(w, "&Triage…", "Ctrl+Shift+T", "One paper at a time, by keyboard")
+        self.add_to_shelf = _action(w, "Add to &Shelf…", "Ctrl+Shift+B")
+        self.new_shelf = _action(w, "&New Shelf…", "Ctrl+Shift+N")
+        self.save_search = _action(w, "Save Search as Smart &Shelf…", "")
+        self.statistics = _action(w, "&Statistics", "", "Is the backlog growing?")
+        self.backups = _action(w, "&Backups…", "", "See and restore verified backups")
+        self.check = _action(w, "&Check Library…", "", "Look for damage and repair it")
+        self.open_shared = _action(w, "Open &Shared Library…", "", "A library on a server")
+
+        self.export.triggered.connect(self.open_export)
+        self.copy_markdown.triggered.connect(lambda: self.copy_selection("md"))
+        self.copy_bibtex.triggered.connect(lambda: self.copy_selection("bibtex"))
+        self.triage.triggered.connect(self.open_triage)
+        self.add_to_shelf.triggered.connect(self.add_selection_to_shelf)
+        self.new_shelf.triggered.connect(self.create_shelf)
+        self.save_search.triggered.connect(self.save_search_as_shelf)
+        self.statistics.triggered.connect(self.open_statistics)
+        self.backups.triggered.connect(self.open_backups)
+        self.check.triggered.connect(self.open_check)
+        self.open_shared.triggered.connect(self.open_shared_library)
+        self._install_menus()
+        self.last_dialog: QDialog | None = None  # the dialog opened last (tests look at it)
+
+    def _install_menus(self) -> None:
+        bar = self.window.menuBar()
+        menus = {m.title().replace("&", ""): m for m in bar.findChildren(QMenu)}
+        file_menu = menus.get("File")
+        if file_menu is not None:
+            actions = file_menu.actions()
+            if len(actions) > 1:
+                file_menu.insertAction(actions[1], self.export)
+            else:
+                file_menu.addAction(self.export)
+        edit = menus.get("Edit")
+        if edit is not None:
+            edit.addSeparator()
+            edit.addActions([self.copy_markdown, self.copy_bibtex])
+        paper = menus.get("Paper")
+        if paper is not None:
+            paper.addSeparator()
+            paper.addAction(self.add_to_shelf)
+        view = menus.get("View")
+        if view is not None:
+            view.addSeparator()
+            view.addActions([self.triage, self.statistics])
+        library = QMenu("&Library", bar)
+        library.addActions([self.new_shelf, self.save_search])
+        library.addSeparator()
+        library.addActions([self.backups, self.check])
+        library.addSeparator()
+        library.addAction(self.open_shared)
+        help_menu = menus.get("Help")
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), library)
+        else:
+            bar.addMenu(library)
+        shared = self.window.library.shared
+        self.backups.setEnabled(not shared)
+        self.check.setEnabled(not shared)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _selected(self) -> list[int]:
+        return self.window.table.action_ids()
+
+    def _show(self, dialog: QDialog) -> None:
+        self.last_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def _changed(self) -> None:
+        self.window.ops.announce(Change())
+
+    # -- export ----------------------------------------------------------------------------
+
+    def current_scope(self) -> ExportScope:
+        """What "Export…" offers first: the selection, else the shelf, tag or search shown."""
+        ids = self._selected()
+        if len(ids) > 1:
+            return ExportScope.selection(ids)
+        source = self.window.sidebar.current_source
+        if self.window.search.query:
+            return ExportScope.query(self.window.search.query)
+        if source.kind == SourceKind.SHELF:
+            return ExportScope.shelf(str(source.key))
+        if source.kind == SourceKind.TAG:
+            return ExportScope.tag(str(source.key))
+        return ExportScope.library()
+
+    def open_export(self) -> None:
+        from readinglist.gui.export_dialog import ExportDialog
+
+        self._show(
+            ExportDialog(self.window.library, scope=self.current_scope(), parent=self.window)
+        )
+
+    def copy_selection(self, fmt: str) -> None:
+        from readinglist.gui.export_dialog import copy_as
+
+        ids = self._selected()
+        if not ids:
+            self.window.statusBar().showMessage("Select papers to copy", 3000)
+            return
+        text = copy_as(self.window.library.papers(ids), fmt)
+        QGuiApplication.clipboard().setText(text)
+        self.window.statusBar().showMessage(f"Copied {len(ids)} papers as {fmt}", 3000)
+
+    # -- triage ----------------------------------------------------------------------------
+
+    def open_triage(self) -> None:
+        """Triage the digest shown in the sidebar, else the Inbox."""
+        from readinglist.gui.triage_view import TriageView
+
+        lib = self.window.library
+        source = self.window.sidebar.current_source
+        digest_id = int(source.key) if source.kind == SourceKind.DIGEST and source.key else None
+        if digest_id is not None:
+            ids = lib.paper_ids(PaperFilter(digest_id=digest_id))
+            title = next((d.file_name for d in lib.digests() if d.id == digest_id), "Digest")
+        else:
+            ids = lib.paper_ids(PaperFilter(triage=Triage.NEW))
+            title = "Inbox"
+        if not ids:
+            self.window.statusBar().showMessage(f"Nothing to triage in {title}", 4000)
+            return
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle(f"Triage · {title}")
+        view = TriageView(lib, self.shelves, ids, title, dialog, digest_id=digest_id)
+        layout = QVBoxLayout(dialog)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(view)
+        dialog.resize(self.window.size() * 0.9)
+
+        def closed(triaged: list[int]) -> None:
+            dialog.accept()
+            self.window.ops.announce(Change(frozenset(triaged)))
+            if triaged:
+                self.window.show_paper(triaged[0])
+
+        view.closed.connect(closed)
+        view.papers_changed.connect(lambda ids: self.window.ops.announce(Change(frozenset(ids))))
+        self._show(dialog)
+        view.setFocus()
+
+    # -- shelves ---------------------------------------------------------------------------
+
+    def create_shelf(self, *, query: str | None = None) -> str | None:
+        name, ok = QInputDialog.getText(
+            self.window, "New Shelf" if not query else "Save Search as Shelf", "Shelf name:"
+        )
+        if not ok or not name.strip():
+            return None
+        try:
+            info = self.shelves.create(name, query=query)
+        except LibraryError as err:
+            QMessageBox.warning(self.window, "readinglist", str(err))
+            return None
+        self._changed()
+        return info.name
+
+    def save_search_as_shelf(self) -> None:
+        query = self.window.search.query
+        if not query:
+            self.window.statusBar().showMessage("Type a search first", 3000)
+            return
+        self.create_shelf(query=query)
+
+    def add_selection_to_shelf(self) -> None:
+        ids = self._selected()
+        if not ids:
+            self.window.statusBar().showMessage("Select papers first", 3000)
+            return
+        names = [s.name for s in self.shelves.list() if not s.query]
+        name, ok = QInputDialog.getItem(
+            self.window, "Add to Shelf", f"Add {len(ids)} papers to:", names, 0, True
+        )
+        if not ok or not name.strip():
+            return
+        try:
+            if name.strip().casefold() not in {n.casefold() for n in names}:
+                self.shelves.create(name)
+            added = self.shelves.add(name, ids)
+        except LibraryError as err:
+            QMessageBox.warning(self.window, "readinglist", str(err))
+            return
+        self.window.ops.announce(Change(frozenset(ids)))
+        self.window.statusBar().showMessage(f"Added {added} to {name}", 3000)
+
+    # -- library ---------------------------------------------------------------------------
+
+    def open_statistics(self) -> None:
+        from readinglist.gui.stats_view import StatsDialog
+
+        self._show(StatsDialog(self.window.library, self.window))
+
+    def open_backups(self) -> None:
+        from readinglist.gui.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.window.library.location, self.window)
+        dialog.restored.connect(lambda *_: self._reopen_after_restore())
+        self._show(dialog)
+
+    def _reopen_after_restore(self) -> None:
+        self.window.library.sync_index()
+        self.window.ops.announce(Change(external=True))
+
+    def open_check(self) -> None:
+        from readinglist.gui.check_dialog import CheckDialog
+
+        dialog = CheckDialog(self.window.library, self.window)
+        dialog.repaired.connect(lambda *_: self.window.ops.announce(Change(external=True)))
+        self._show(dialog)
+
+    def open_shared_library(self) -> None:
+        """Open a library on a server in a window of its own (a separate process)."""
+        from readinglist.gui.open_shared_dialog import OpenSharedDialog
+
+        dialog = OpenSharedDialog(self.window)
+        self.last_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        url = dialog.url()
+        subprocess.Popen(
+            [sys.executable, "-m", "readinglist", "--library", url, "gui"],
+            start_new_session=True,
+        )
+
+
+def _action(parent: QObject, text: str, keys: str, tip: str = "") -> QAction:
+    action = QAction(text, parent)
+    if keys:
+        action.setShortcut(QKeySequence(keys))
+    if tip:
+        action.setStatusTip(tip)
+    return action
