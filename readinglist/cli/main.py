@@ -103,7 +103,7 @@ def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
         return
     from readinglist.gui.app import run  # Qt loads only for the window, never for commands
 
-    sys.exit(run(state.location, files, smoke_test=smoke_test))
+    sys.exit(run(state.where, files, smoke_test=smoke_test))
 
 
 @cli.command("import", epilog="\b\nExample:\n  readinglist import digests/*.txt --json")

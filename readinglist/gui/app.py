@@ -37,7 +37,7 @@ def application() -> QApplication:
     return app
 
 
-def run(location: Path, files: Sequence[Path] = (), *, smoke_test: bool = False) -> int:
+def run(location: Path | str, files: Sequence[Path] = (), *, smoke_test: bool = False) -> int:
     """Open the window on the library at ``location``; returns the exit status.
 
     ``files`` (from "Open With" or the command line) open in the import dialog;
@@ -52,9 +52,14 @@ def run(location: Path, files: Sequence[Path] = (), *, smoke_test: bool = False)
         return 1
     lock = QLockFile(str(library.location / LOCK_NAME))
     if not lock.tryLock(200):
+        # QLockFile reclaims a lock whose process died; this one is held by a live process.
+        _ok, pid, host = lock.getLockInfo()[:3]
+        holder = f"process {pid} on {host or 'this computer'}"
         library.close()
         QMessageBox.information(
-            None, "readinglist", f"readinglist is already open on this library:\n{location}"
+            None,
+            "readinglist",
+            f"readinglist is already open on this library ({holder}):\n{location}",
         )
         return 1
     try:

@@ -74,7 +74,8 @@ def test_triage_from_the_window_keeps_a_paper(
     assert dialog is not None
     view = dialog.findChild(TriageView)
     assert view is not None
-    first = view.session.current_id  # type: ignore[attr-defined]
+    first = view.session.current_id
+    assert first is not None
     QTest.keyClick(view, Qt.Key.Key_Space)
     assert library.paper(first).triage == Triage.KEPT
     QTest.keyClick(view, Qt.Key.Key_Escape)
@@ -111,6 +112,8 @@ def test_library_tools_open_their_dialogs(
     window = make_window()
     getattr(window.tools, name).trigger()
     dialog = window.tools.last_dialog
+    assert dialog is not None
     assert isinstance(dialog, kind)
-    qtbot.waitExposed(dialog)
+    with qtbot.waitExposed(dialog):
+        pass
     dialog.close()
