@@ -383,14 +383,7 @@ def bench_size(
     }
 
     log(f"[{n}] searching ({len(queries) - WARMUP_QUERIES} queries, 2 rounds each) ...")
-    app_runs, bare_runs = [], []
-    for _round in range(2):
-        app_runs.append(run_probe("app", lib_dir, queries))
-        bare_runs.append(run_probe("bare", bare_dir, queries))
-    res["search"] = {
-        "app": _merge_runs(app_runs),
-        "bare": _merge_runs(bare_runs),
-    }
+    res["search"] = compare_search(lib_dir, bare_dir, queries)
     log(f"[{n}] search: {json.dumps(res['search'])}")
 
     rng = random.Random(SEED)
@@ -406,9 +399,31 @@ def bench_size(
     return res
 
 
-def _merge_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+def compare_search(lib_dir: Path, bare_dir: Path, queries: list[str]) -> dict[str, Any]:
+    """App and bare searches, each in fresh processes, alternately, twice."""
+    app_runs, bare_runs = [], []
+    for _round in range(2):
+        app_runs.append(run_probe("app", lib_dir, queries))
+        bare_runs.append(run_probe("bare", bare_dir, queries))
+    measured = queries[WARMUP_QUERIES:]
+    return {"app": _merge_runs(app_runs, measured), "bare": _merge_runs(bare_runs, measured)}
+
+
+def _merge_runs(runs: list[dict[str, Any]], queries: list[str]) -> dict[str, Any]:
     lat = [x for r in runs for x in r["latencies"]]
+    # Users repeat searches (and the app answers a repeat from its cache): also report the
+    # queries' first occurrences alone, where no cache can help.
+    seen: set[str] = set()
+    first = []
+    for q, x in zip(queries, runs[0]["latencies"], strict=True):
+        if q not in seen:
+            first.append(x)
+        seen.add(q)
+    distinct = percentiles(first)
     return percentiles(lat) | {
+        "distinct_p50": distinct["p50"],
+        "distinct_p95": distinct["p95"],
+        "distinct_n": distinct["n"],
         "open_ms": round(1000 * statistics.median(r["open_s"] for r in runs), 1),
         "rss_open_mb": round(max(r["rss_open"] for r in runs), 1),
         "rss_after_mb": round(max(r["rss_end"] for r in runs), 1),
@@ -453,6 +468,11 @@ def markdown(results: list[dict[str, Any]], info: dict[str, str]) -> str:
         s_app, s_bare = r["search"]["app"], r["search"]["bare"]
         row(n, "search p50 (top 20 + snippets)", s_app["p50"], s_bare["p50"], "ms", True)
         row(n, "search p95 (top 20 + snippets)", s_app["p95"], s_bare["p95"], "ms", True)
+        if "distinct_p50" in s_app:
+            row(n, "search p50, first occurrences only (no cache hits)", s_app["distinct_p50"],
+                s_bare["distinct_p50"], "ms", True)  # fmt: skip
+            row(n, "search p95, first occurrences only (no cache hits)", s_app["distinct_p95"],
+                s_bare["distinct_p95"], "ms", True)  # fmt: skip
         u_app, u_bare = r["update"]["app"], r["update"]["bare"]
         u_ix = r["update"]["app_index_only"]
         row(n, "one-paper update p50 (whole edit: database + index)", u_app["p50"],
@@ -493,6 +513,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--no-breakdown", action="store_true", help="skip the index-less import")
     ap.add_argument("--out", type=Path, help="write the results as JSON here")
     ap.add_argument("--probe", nargs=3, metavar=("KIND", "PATH", "QUERIES"), help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--search-only",
+        nargs=2,
+        type=Path,
+        metavar=("LIBRARY", "BARE_INDEX"),
+        help="only compare searches, on a kept library and bare index (see --keep)",
+    )
     args = ap.parse_args(argv)
 
     if args.probe:
@@ -507,6 +534,10 @@ def main(argv: list[str]) -> int:
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     queries = sample_queries(args.queries + WARMUP_QUERIES, SEED)
+    if args.search_only:
+        library, bare = args.search_only
+        print(json.dumps(compare_search(library, bare, queries), indent=2))
+        return 0
     work = args.workdir or Path(tempfile.mkdtemp(prefix="readinglist-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     info = machine()

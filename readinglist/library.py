@@ -919,7 +919,10 @@ class Library:
         """Papers matching ``query`` (the query language: docs/query-language.md), best first.
 
         Never raises for a bad query: the outcome's ``message`` says what was not understood.
-        A missing or damaged index is rebuilt from the database, then the search runs again.
+        ``total`` counts every match when they were all collected (fewer than ``limit``, or
+        no limit) or few; past the limit with long postings it is an estimate, since
+        counting every match of a common word exactly costs more than the search.  A missing
+        or damaged index is rebuilt from the database, then the search runs again.
         """
         self._catch_up()
         try:

@@ -101,7 +101,7 @@ CASES: list[tuple[str, Node]] = [
                 DateRange("published", D(2024, 1, 1), D(2024, 12, 31)),
             )
         ),
-    ),  # fmt: skip
+    ),
     # filters
     ("is:starred", Flag("starred")),
     ("is:Unread is:skimmed is:read", And((Flag("unread"), Flag("skimmed"), Flag("read")))),
@@ -136,7 +136,7 @@ CASES: list[tuple[str, Node]] = [
     (
         "lora is:starred year:2024",
         And((w("lora"), Flag("starred"), DateRange("published", D(2024, 1, 1), D(2024, 12, 31)))),
-    ),  # fmt: skip
+    ),
     # empty
     ("", Everything()),
     ("   ", Everything()),
@@ -252,7 +252,7 @@ _QUERYISH = st.lists(
             "  ",
             "starred",
             "foo:",
-        ]  # fmt: skip
+        ]
     ),
     max_size=60,
 ).map("".join)

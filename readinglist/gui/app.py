@@ -53,7 +53,7 @@ def run(location: Path | str, files: Sequence[Path] = (), *, smoke_test: bool = 
     lock = QLockFile(str(library.location / LOCK_NAME))
     if not lock.tryLock(200):
         # QLockFile reclaims a lock whose process died; this one is held by a live process.
-        _ok, pid, host = lock.getLockInfo()[:3]
+        pid, host, _app = lock.getLockInfo()
         holder = f"process {pid} on {host or 'this computer'}"
         library.close()
         QMessageBox.information(

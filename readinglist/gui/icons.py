@@ -113,10 +113,8 @@ def themed(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
 
 @cache
 def _app_icon_path() -> str | None:
-    try:
-        from readinglist.resources import resource_path  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+    from readinglist.resources import resource_path
+
     for name in ("icons/readinglist.svg", "icons/readinglist.png"):
         try:
             path = resource_path(name)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from readinglist.gui.tasks import run_task
 from readinglist.library import LibraryError
+from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -114,6 +115,38 @@ class Ops(QObject):
 
     def restore(self, ids: Sequence[int]) -> bool:
         return self._run(lambda: self.library.restore(ids), _papers(ids))
+
+    # -- shelves ------------------------------------------------------------------------------
+
+    def shelf_add(self, name: str, ids: Sequence[int], position: int | None = None) -> bool:
+        return self._run(
+            lambda: Shelves(self.library).add(name, ids, position=position), _papers(ids)
+        )
+
+    def shelf_transfer(self, source: str, target: str, ids: Sequence[int]) -> bool:
+        return self._run(lambda: Shelves(self.library).transfer(source, target, ids), _papers(ids))
+
+    def shelf_move(self, name: str, ids: Sequence[int], position: int) -> bool:
+        return self._run(lambda: Shelves(self.library).move(name, ids, position), _papers(ids))
+
+    def shelf_remove(self, name: str, ids: Sequence[int]) -> bool:
+        return self._run(lambda: Shelves(self.library).remove(name, ids), _papers(ids))
+
+    def shelf_restore_orders(
+        self, orders: Mapping[str, Sequence[int]], moved: Iterable[int] = ()
+    ) -> bool:
+        """Give each shelf exactly these papers in this order (undo of a shelf edit).
+
+        ``moved``: papers the undone edit placed, whose records change back too.
+        """
+
+        def work() -> None:
+            shelves = Shelves(self.library)
+            for name, ids in orders.items():
+                shelves.restore_order(name, ids)
+
+        touched = {i for ids in orders.values() for i in ids} | set(moved)
+        return self._run(work, _papers(touched))
 
     # -- putting back several papers' earlier values (undo) ---------------------------------
 

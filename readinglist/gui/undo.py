@@ -15,9 +15,10 @@ from PySide6.QtGui import QUndoCommand
 from readinglist.digest import title_key
 from readinglist.library import PaperFilter
 from readinglist.records import ReadStatus
+from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from readinglist.gui.ops import Ops
     from readinglist.library import Library
@@ -204,3 +205,69 @@ class RestoreCommand(_Command):
 
     def _revert(self) -> bool:
         return self.ops.trash(self.ids)
+
+
+class ShelfCommand(_Command):
+    """One edit of shelves (add, transfer, move, remove); undo restores each shelf's order.
+
+    The shelves' orders are read before the edit, so undo puts back exactly what was there
+    (a paper added twice is not removed twice, a reordered shelf gets its old order).
+    """
+
+    def __init__(
+        self,
+        ops: Ops,
+        text: str,
+        shelves: Sequence[str],
+        ids: Sequence[int],
+        apply: Callable[[], bool],
+    ) -> None:
+        super().__init__(ops, text)
+        self.ids = list(ids)
+        self.apply = apply
+        reader = Shelves(ops.library)
+        self.before = {name: reader.paper_ids(name) for name in dict.fromkeys(shelves)}
+        self.ok = False  # whether the last redo succeeded (a drop reports it)
+
+    def _apply(self) -> bool:
+        self.ok = self.apply()
+        return self.ok
+
+    def _revert(self) -> bool:
+        return self.ops.shelf_restore_orders(self.before, self.ids)
+
+
+def add_to_shelf(ops: Ops, name: str, ids: Sequence[int]) -> ShelfCommand:
+    return ShelfCommand(
+        ops, f"Add {_plural(len(ids))} to {name}", [name], ids, lambda: ops.shelf_add(name, ids)
+    )
+
+
+def transfer_to_shelf(ops: Ops, source: str, target: str, ids: Sequence[int]) -> ShelfCommand:
+    return ShelfCommand(
+        ops,
+        f"Move {_plural(len(ids))} from {source} to {target}",
+        [source, target],
+        ids,
+        lambda: ops.shelf_transfer(source, target, ids),
+    )
+
+
+def move_in_shelf(ops: Ops, name: str, ids: Sequence[int], position: int) -> ShelfCommand:
+    return ShelfCommand(
+        ops,
+        f"Reorder {name}",
+        [name],
+        ids,
+        lambda: ops.shelf_move(name, ids, position),
+    )
+
+
+def remove_from_shelf(ops: Ops, name: str, ids: Sequence[int]) -> ShelfCommand:
+    return ShelfCommand(
+        ops,
+        f"Remove {_plural(len(ids))} from {name}",
+        [name],
+        ids,
+        lambda: ops.shelf_remove(name, ids),
+    )

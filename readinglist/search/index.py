@@ -24,6 +24,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import NO_MERGE, SegmentWriter
 
-from readinglist.querylang import parse
+from readinglist.querylang import And, Node, Not, Or, ParsedQuery, Recent, parse
 from readinglist.search import searching
 from readinglist.search.numbers import day_number, minute_number
 from readinglist.search.storage import MappedStorage
@@ -73,6 +74,9 @@ MERGE_IDLE_S = 1.0
 MAX_SEGMENTS = 40
 """Past this many segments (a long burst of edits) an edit merges in its own commit."""
 WRITER_MB = 256
+CACHE_SIZE = 128
+"""Recent answers kept per searcher (see SearchIndex.search)."""
+CACHE_MAX_HITS = 2_000
 
 
 class IndexUnavailable(Exception):
@@ -139,6 +143,10 @@ class SearchIndex:
         self._bulk_streak = 0
         self._last_bulk = 0.0
         self._merging = threading.Lock()  # held while this process merges
+        # Answers of the kept searcher: typing back to an earlier query, smart shelves'
+        # counts, a view shown again.  Any change to the index gives a new searcher.
+        self._cache: OrderedDict[tuple[object, ...], SearchOutcome] = OrderedDict()
+        self._cached_for: Searcher | None = None
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -292,8 +300,9 @@ class SearchIndex:
                     writer.cancel()
                     return _read_state(searcher)
                 if len(upd.docs) >= MP_MIN_DOCS:
-                    self._apply_in_processes(ix, writer, plan)
-                    return self.state()
+                    self._apply_in_processes(ix, writer, upd)
+                    self._count_bulk(bulk=True)
+                    return upd.state
                 _apply(writer, upd, searcher)
                 bulk = len(upd.docs) >= BULK_DOCS or len(writer.segments) >= MAX_SEGMENTS
                 writer.commit(mergetype=merge_tiers if bulk else NO_MERGE)
@@ -366,38 +375,32 @@ class SearchIndex:
             pass
         return writer.searcher()
 
-    def _apply_in_processes(
-        self,
-        ix: FileIndex,
-        writer: SegmentWriter,
-        plan: Callable[[IndexState | None], IndexUpdate | None],
-    ) -> None:
-        """A large update (a bulk edit, a long catch-up): two processes, same writer lock.
+    def _apply_in_processes(self, ix: FileIndex, writer: SegmentWriter, upd: IndexUpdate) -> None:
+        """A large update (a bulk edit, a long catch-up, a burst): two processes.
 
-        The lock passes from ``writer`` (closed unused) to the multi-process writer, which
-        releases it when it commits or is cancelled.
+        The writer lock passes from ``writer`` (closed unused) to the multi-process writer,
+        which releases it when it commits or is cancelled, so ``upd`` (planned under the
+        lock) still describes the index it is applied to.  The helpers' segments are not
+        merged with each other (that would cost as much again); tiers are merged later.
         """
         lock, writer.writelock = writer.writelock, None
-        writer.cancel()
-        try:
-            mp = MpWriter(ix, procs=2, subargs=_SUB_ARGS, _lk=False, **_SUB_ARGS)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        mp.writelock = lock
-        try:
-            with mp.searcher() as s:
-                upd = plan(_read_state(s))
-                if upd is not None:
-                    _apply(mp, upd, s)
-            if upd is None:
-                mp.cancel()
-                return
-            mp.commit(mergetype=merge_tiers)
-        except BaseException:
-            _cancel(mp)
-            raise
+        with ix.searcher() as s:  # the commit the writer saw: nobody else can write
+            writer.cancel()
+            try:
+                mp = MpWriter(
+                    ix, procs=2, multisegment=True, subargs=_SUB_ARGS, _lk=False, **_SUB_ARGS
+                )
+            except BaseException:
+                if lock is not None:
+                    lock.release()
+                raise
+            mp.writelock = lock
+            try:
+                _apply(mp, upd, s)
+                mp.commit(mergetype=merge_tiers)
+            except BaseException:
+                _cancel(mp)
+                raise
 
     def _maybe_merge(self, ix: FileIndex) -> None:
         """Merge soon if a size tier filled up: in the background once edits pause."""
@@ -494,22 +497,36 @@ class SearchIndex:
         Raises IndexUnavailable when the index is missing or damaged.
         """
         parsed = parse(query)
+        moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        # Relative dates (added:7d) make the answer depend on the minute it is asked.
+        key = (query, limit, snippets, include_trashed, _minute_if_relative(parsed, moment))
         with self._lock:
             self.flush()
             s = self._current_searcher()
+            if s is not self._cached_for:
+                self._cache.clear()
+                self._cached_for = s
+            if (cached := self._cache.get(key)) is not None:
+                self._cache.move_to_end(key)
+                return cached
             try:
-                return searching.search(
+                outcome = searching.search(
                     s,
                     parsed,
                     limit=limit,
                     snippets=snippets,
                     include_trashed=include_trashed,
-                    now=now or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    now=moment,
                 )
             except searching.READ_ERRORS as err:
                 log.warning("%s: unreadable, to be rebuilt: %r", self.directory, err)
                 self._drop_handles()
                 raise IndexUnavailable(f"{self.directory}: {err}") from err
+            if len(outcome.hits) <= CACHE_MAX_HITS:
+                self._cache[key] = outcome
+                if len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            return outcome
 
     def search_ids(
         self, query: str, limit: int | None = 50, *, include_trashed: bool = True
@@ -538,6 +555,19 @@ class SearchIndex:
 
 
 _SUB_ARGS: dict[str, Any] = {"limitmb": WRITER_MB // 2, "compound": False}
+
+
+def _minute_if_relative(parsed: ParsedQuery, now: dt.datetime) -> dt.datetime | None:
+    """The minute a query with a relative date (added:7d) is asked at; None for others."""
+
+    def relative(node: Node) -> bool:
+        if isinstance(node, Recent):
+            return True
+        if isinstance(node, And | Or):
+            return any(relative(child) for child in node.children)
+        return isinstance(node, Not) and relative(node.child)
+
+    return now.replace(second=0, microsecond=0) if relative(parsed.tree) else None
 
 
 def _generation(searcher: Searcher) -> int:
@@ -666,12 +696,27 @@ def _cancel(writer: SegmentWriter) -> None:
 
 def _apply(writer: SegmentWriter, upd: IndexUpdate, searcher: Searcher) -> None:
     """Delete the old versions (found through ``searcher``), then add the new ones."""
-    for key in chain((str(i) for i in upd.removed), (str(d.id) for d in upd.docs)):
-        writer.delete_by_term("id", key, searcher=searcher)
-    writer.delete_by_term("id", STATE_ID, searcher=searcher)
+    keys = chain((str(i) for i in upd.removed), (str(d.id) for d in upd.docs), (STATE_ID,))
+    _delete_ids(writer, searcher, keys)
     for doc in upd.docs:
         writer.add_document(**_fields(doc))
     writer.add_document(**_state_fields(upd.state))
+
+
+def _delete_ids(writer: SegmentWriter, searcher: Searcher, keys: Iterable[str]) -> None:
+    """Delete the documents with these ids: a term lookup per segment, no query machinery.
+
+    (``delete_by_term`` builds and runs a query per id: most of a large update's time
+    when most of its papers are new.)
+    """
+    leaves = searcher.reader().leaf_readers()
+    for key in keys:
+        for reader, offset in leaves:
+            if ("id", key) not in reader:
+                continue
+            for docnum in reader.postings("id", key).all_ids():
+                if not reader.is_deleted(docnum):
+                    writer.delete_document(offset + docnum)
 
 
 def _fields(doc: IndexDoc) -> dict[str, object]:

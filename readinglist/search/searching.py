@@ -23,7 +23,7 @@ from whoosh.matching import AndNotMatcher, ReadTooFar
 from readinglist import querylang as ql
 from readinglist.records import Hit, SearchOutcome, Similar
 from readinglist.search.numbers import day_number, minute_number
-from readinglist.search.snippets import Marks, matches, render, snippet
+from readinglist.search.snippets import TOKEN_RE, Marks, matches, render, snippet
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -213,6 +213,8 @@ class _Translator:
         if w.field is None and not terms and not w.prefix:
             self.out.too_common.append(w.text)  # "the": not even as a tag
             return None
+        if len(terms) > 1 and not w.prefix and w.field not in KEYWORD_FIELDS:
+            return self.compound_word(w, positive)
         for f in self.fields_for(w.field):
             boost = BOOSTS[f]
             if f in KEYWORD_FIELDS:
@@ -230,6 +232,26 @@ class _Translator:
         if positive:
             self.out.scored = True
         return parts[0] if len(parts) == 1 else _Or(parts)
+
+    def compound_word(self, w: ql.Word, positive: bool) -> wq.Query | None:
+        """A word the analyzer splits (fine-tuning): its parts, all of them, anywhere.
+
+        Like Whoosh's own query parser, and unlike a phrase, this needs no positions: a
+        phrase query over a common compound costs several times a plain search.  Quote it
+        ("fine-tuning") to ask for the parts side by side.  As a tag it stays one word.
+        """
+        pieces = [m.group() for m in TOKEN_RE.finditer(w.text)]
+        parts = [
+            q
+            for piece in pieces
+            if (q := self.word(ql.Word(piece, w.field, False, w.span), positive)) is not None
+        ]
+        if not parts:
+            return None
+        q = parts[0] if len(parts) == 1 else wq.And(parts)
+        if w.field is None:
+            q = _Or([q, wq.Term("tag", w.text.lower(), boost=BOOSTS["tag"])])
+        return q
 
     def phrase(self, p: ql.Phrase, positive: bool) -> wq.Query | None:
         parts: list[wq.Query] = []

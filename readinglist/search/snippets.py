@@ -19,7 +19,7 @@ from whoosh.lang.porter import stem
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-_TOKEN_RE = re.compile(default_pattern.pattern, re.UNICODE)
+TOKEN_RE = re.compile(default_pattern.pattern, re.UNICODE)
 """The index analyzer's tokenizer pattern (whoosh.analysis.StemmingAnalyzer)."""
 _MINSIZE = 2
 _stem = lru_cache(maxsize=50_000)(stem)
@@ -52,7 +52,7 @@ def matches(text: str, marks: Marks) -> list[tuple[int, int, str]]:
     starts = tuple({t[: max(1, min(4, len(t) - 1))] for t in marks.terms})
     prefixes = tuple(marks.prefixes)
     out: list[tuple[int, int, str]] = []
-    for m in _TOKEN_RE.finditer(text):
+    for m in TOKEN_RE.finditer(text):
         word = m.group().lower()
         if prefixes and word.startswith(prefixes):
             out.append((m.start(), m.end(), word))

@@ -140,3 +140,14 @@ def test_mapped_reading_equals_whoosh_reading(tmp_path: Path) -> None:
         got = [(h["id"], h["body"], round(h.score, 6)) for h in mapped.search(q, limit=None)]
     assert got == expected
     assert len(got) == 100
+
+
+def test_answers_are_kept_until_the_index_changes(library: Library, ids: dict[str, int]) -> None:
+    first = library.search("diffusion")
+    assert library.search("diffusion") is first
+    assert library.search("diffusion", limit=1) is not first
+    library.set_starred([ids["diffusion"]], True)
+    again = library.search("diffusion")
+    assert again is not first
+    assert {h.id for h in again.hits} == {h.id for h in first.hits}
+    assert found(library.search("diffusion is:starred")) == [ids["diffusion"]]

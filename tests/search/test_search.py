@@ -142,7 +142,8 @@ def test_tags_notes_and_shelves_are_found_at_once(library: Library, ids: dict[st
     assert found(library.search("note:talk")) == [ids["survey"]]
     assert found(library.search("shelf:thesis")) == [ids["diffusion"]]
     hit = library.search("talk").hits[0]
-    assert hit.snippet.startswith("Note: ") and "**talk**" in hit.snippet
+    assert hit.snippet.startswith("Note: ")
+    assert "**talk**" in hit.snippet
 
     library.rename_tag("PEFT", "adapters")
     assert found(library.search("tag:peft")) == []
@@ -154,7 +155,8 @@ def test_tags_notes_and_shelves_are_found_at_once(library: Library, ids: dict[st
     library.set_note(ids["survey"], "")
     assert found(library.search("note:talk")) == []
     state = library.index.state()
-    assert state is not None and state.applied_seq > 0
+    assert state is not None
+    assert state.applied_seq > 0
 
 
 def test_trashed_papers_are_left_out_unless_asked_for(
@@ -219,7 +221,8 @@ def test_hits_mark_matched_words_and_escape_everything_else(
     assert escaped.id == ids["escape"]
     assert escaped.title_html == "<b>Attention</b> &lt;Is&gt; All &amp; You Need"
     unmarked = escaped.snippet_html.replace("<b>", "").replace("</b>", "")
-    assert "<" not in unmarked and ">" not in unmarked
+    assert "<" not in unmarked
+    assert ">" not in unmarked
     assert "&quot;&lt;b&gt;&quot;" in escaped.snippet_html
     assert '"<b>"' in escaped.snippet  # the plain snippet is plain text
 
@@ -234,7 +237,8 @@ def test_snippets_show_the_matching_part_of_a_long_abstract(library: Library) ->
     assert Importer(library).import_text(text, name="long").ok
     hit = library.search("zeppelins").hits[0]
     assert "**zeppelins**" in hit.snippet
-    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert hit.snippet.startswith("…")
+    assert hit.snippet.endswith("…")
     assert len(hit.snippet) < 300
 
 
@@ -264,7 +268,8 @@ def test_bad_queries_answer_with_a_message_and_a_reading(
     library: Library, ids: dict[str, int], query: str, message: str
 ) -> None:
     outcome = library.search(query)
-    assert outcome.message is not None and message in outcome.message
+    assert outcome.message is not None
+    assert message in outcome.message
     if "colour" not in query:
         assert ids["title_cf"] in found(outcome)
 
@@ -274,13 +279,15 @@ def test_a_50kb_paste_answers_quickly(library: Library, ids: dict[str, int]) -> 
     start = time.perf_counter()
     outcome = library.search(paste)
     assert time.perf_counter() - start < 2.0
-    assert outcome.message is not None and "too long" in outcome.message
+    assert outcome.message is not None
+    assert "too long" in outcome.message
 
 
 def test_only_common_words(library: Library, ids: dict[str, int]) -> None:
     outcome = library.search("the of")
     assert outcome.hits == ()
-    assert outcome.message is not None and "too common" in outcome.message
+    assert outcome.message is not None
+    assert "too common" in outcome.message
 
 
 # -- did you mean, similar ------------------------------------------------------------------------
@@ -311,7 +318,7 @@ def test_similar_to_an_unknown_paper(library: Library, ids: dict[str, int]) -> N
         library.similar(999_999)
 
 
-# -- the shared example digests ---------------------------------------------------------------------
+# -- the shared example digests -----------------------------------------------------------
 
 
 def test_catastrophic_forgetting_in_the_shared_digests(
@@ -324,7 +331,8 @@ def test_catastrophic_forgetting_in_the_shared_digests(
     assert "catastrophic forgetting" in records[0].title.lower()
     for hit, record in zip(outcome.hits[:5], records[:5], strict=True):
         text = f"{record.title} {record.abstract}".lower()
-        assert "catastrophic" in text and "forget" in text
+        assert "catastrophic" in text
+        assert "forget" in text
         assert re.search(r"\*\*catastrophic\*\*", hit.snippet, re.IGNORECASE) or (
             "<b>" in hit.title_html
         )
