@@ -60,18 +60,25 @@ class Shelves:
                 return info
         raise ShelfNotFound(name)
 
-    def paper_ids(self, name: str) -> builtins.list[int]:  # `list` is a method here
-        """The shelf's papers in manual order (a smart shelf's are its query's, by the caller)."""
+    def paper_ids(
+        self, name: str, *, include_trashed: bool = False
+    ) -> builtins.list[int]:  # `list` is a method here
+        """The shelf's papers in manual order (a smart shelf's are its query's, by the caller).
+
+        ``include_trashed`` adds the trashed papers keeping their places (an undo snapshot
+        for :meth:`restore_order` must not drop them).
+        """
         with self.library.read() as session:
             shelf = _shelf(session, name)
-            return list(
-                session.scalars(
-                    select(ShelfItem.paper_id)
-                    .join(Paper, Paper.id == ShelfItem.paper_id)
-                    .where(ShelfItem.shelf_id == shelf.id, Paper.deleted_at.is_(None))
-                    .order_by(ShelfItem.position)
-                )
+            stmt = (
+                select(ShelfItem.paper_id)
+                .join(Paper, Paper.id == ShelfItem.paper_id)
+                .where(ShelfItem.shelf_id == shelf.id)
+                .order_by(ShelfItem.position)
             )
+            if not include_trashed:
+                stmt = stmt.where(Paper.deleted_at.is_(None))
+            return list(session.scalars(stmt))
 
     # -- shelves themselves ---------------------------------------------------------------
 

@@ -48,6 +48,7 @@ from readinglist.gui.listing import Listing, ListingRequest, Sort, resolve
 from readinglist.gui.ops import Change, Ops
 from readinglist.gui.paper_table import PaperTableModel, PaperTableView
 from readinglist.gui.search_bar import SearchField, SearchInfo
+from readinglist.gui.shelf_actions import ShelfActions
 from readinglist.gui.sidebar import SidebarData, SidebarModel, SidebarView, load_sidebar
 from readinglist.gui.sources import ALL_PAPERS, RECENT, TRASH, Source, SourceKind
 from readinglist.gui.tag_editor import TagDialog
@@ -238,6 +239,8 @@ class MainWindow(QMainWindow):
 
         self.ops.changed.connect(self._changed)
         self.ops.error.connect(self._show_error)
+        self.shelf_actions = ShelfActions(self.ops, self._push)
+        self.sidebar_model.shelf_actions = self.table_model.shelf_actions = self.shelf_actions
 
         a.import_digests.triggered.connect(self.import_digests)
         a.paste_digest.triggered.connect(self.paste_digest)
@@ -378,6 +381,9 @@ class MainWindow(QMainWindow):
 
     def _source_selected(self, source: Source) -> None:
         self._source = source
+        shelf = str(source.key) if source.kind == SourceKind.SHELF else None
+        manual = shelf is not None and self.shelf_actions.is_manual(shelf)
+        self.table_model.shelf = shelf if manual else None
         self.refresh_listing()
 
     def _sort_requested(self, _sort: Sort | None) -> None:
@@ -545,6 +551,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "Already in the Trash: Edit ▸ Restore from Trash puts papers back", 5000
             )
+            return
+        shelf = self.table_model.shelf
+        if shelf is not None and self._source == Source(SourceKind.SHELF, shelf):
+            self.shelf_actions.remove(shelf, ids)  # Delete on a shelf: off the shelf only
             return
         self._push(TrashCommand(self.ops, ids))
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -25,7 +26,16 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,15 +48,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.digest import title_key
 from readinglist.gui import icons
 from readinglist.gui.highlight import runs, term_pattern
 from readinglist.gui.listing import Sort
+from readinglist.gui.paper_drag import PAPER_IDS_MIME, PaperDrag, paper_mime, read_drag
 from readinglist.records import ReadStatus
 
 if TYPE_CHECKING:
     import re
     from collections.abc import Iterable, Mapping, Sequence
 
+    from readinglist.gui.shelf_actions import ShelfActions
     from readinglist.library import Library
     from readinglist.records import PaperRecord
 
@@ -101,6 +114,8 @@ BATCH_BEFORE, BATCH_AFTER = 20, 80
 """A missing row loads this window of neighbours with it (the view paints downwards)."""
 CACHE_LIMIT = 5_000
 """Records kept at most; the oldest are dropped first."""
+DRAG_TEXT_LIMIT = 5_000
+"""A drag's Markdown and links cover at most this many papers (the ids cover all)."""
 
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -121,6 +136,8 @@ class PaperTableModel(QAbstractTableModel):
         self.sort_state: Sort | None = None
         self._tag_colors: dict[str, str] = {}
         self._dots: dict[str, QIcon] = {}
+        self.shelf: str | None = None  # the manual shelf listed: rows can be reordered
+        self.shelf_actions: ShelfActions | None = None  # set by the window: drops edit shelves
 
     # -- the ids ---------------------------------------------------------------------------
 
@@ -303,13 +320,88 @@ class PaperTableModel(QAbstractTableModel):
 
     # QAbstractItemModel.flags override: never loads a record
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        drop = Qt.ItemFlag.ItemIsDropEnabled if self._reorderable() else Qt.ItemFlag.NoItemFlags
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return drop
         return (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | drop
         )
+
+    # -- drag and drop -----------------------------------------------------------------------
+
+    def _reorderable(self) -> bool:
+        """Rows can be dropped in place: a manual shelf, shown in its own order."""
+        return self.shelf is not None and self.shelf_actions is not None and self.sort_state is None
+
+    # QAbstractItemModel.mimeTypes override
+    def mimeTypes(self) -> list[str]:
+        return [PAPER_IDS_MIME, "text/plain", "text/uri-list"]
+
+    # QAbstractItemModel.supportedDragActions override
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    # QAbstractItemModel.supportedDropActions override
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    # QAbstractItemModel.mimeData override
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid() and i.row() < len(self._ids)})
+        ids = [self._ids[r] for r in rows]
+        found = {r.id: r for r in self.library.papers(ids[:DRAG_TEXT_LIMIT])}
+        records = [found[i] for i in ids[:DRAG_TEXT_LIMIT] if i in found]
+        return paper_mime(PaperDrag(tuple(ids), self.shelf), records)
+
+    # QAbstractItemModel.canDropMimeData override: only reordering a manual shelf's rows
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        if action not in (Qt.DropAction.CopyAction, Qt.DropAction.MoveAction):
+            return False
+        drag = read_drag(data)
+        return (
+            drag is not None
+            and self._reorderable()
+            and drag.shelf is not None
+            and self.shelf is not None
+            and title_key(drag.shelf) == title_key(self.shelf)
+        )
+
+    # QAbstractItemModel.dropMimeData override: a drop between rows sets the manual order
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        drag = read_drag(data)
+        assert drag is not None
+        assert self.shelf is not None
+        assert self.shelf_actions is not None
+        if row < 0 and parent.isValid():
+            row = parent.row()  # dropped on a row: it goes above it
+        order = self.shelf_actions.paper_ids(self.shelf)
+        places = {pid: n for n, pid in enumerate(order)}
+        if 0 <= row < len(self._ids) and self._ids[row] in places:
+            position = places[self._ids[row]]
+        else:  # below the last row listed (a search may list only some of the shelf)
+            listed = [places[i] for i in self._ids if i in places]
+            position = max(listed) + 1 if listed else len(order)
+        return self.shelf_actions.move(self.shelf, drag.ids, position)
 
     # QAbstractItemModel.data override
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -541,6 +633,12 @@ class PaperTableView(QTableView):
         self.setAlternatingRowColors(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setTabKeyNavigation(False)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setDropIndicatorShown(True)
+        self.setDragDropOverwriteMode(False)
         self.verticalHeader().hide()
         rows = self.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -724,6 +822,25 @@ class PaperTableView(QTableView):
 
     def _selection_changed(self, *_args: object) -> None:
         self.selection_changed.emit(self.selected_ids())
+
+    # QWidget.keyPressEvent override: Alt+Up/Alt+Down move papers within a manual shelf
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
+        alt = event.modifiers() == Qt.KeyboardModifier.AltModifier
+        if alt and event.key() in steps and self.step_in_shelf(steps[Qt.Key(event.key())]):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def step_in_shelf(self, delta: int) -> bool:
+        """Move the selected papers one place up or down in the manual shelf listed."""
+        model = self._model
+        ids = self.action_ids()
+        if not ids or not model._reorderable():
+            return False
+        assert model.shelf is not None
+        assert model.shelf_actions is not None
+        return model.shelf_actions.step(model.shelf, ids, delta)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         valid = current.isValid() and current.row() < len(self._model.ids)

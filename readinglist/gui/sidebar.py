@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -33,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.digest import title_key
 from readinglist.gui import icons
+from readinglist.gui.paper_drag import PAPER_IDS_MIME, read_drag
 from readinglist.gui.sources import (
     ALL_PAPERS,
     INBOX,
@@ -48,6 +51,7 @@ from readinglist.records import ReadStatus, ShelfKind
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
+    from readinglist.gui.shelf_actions import ShelfActions
     from readinglist.library import Library
     from readinglist.records import DigestInfo, ShelfInfo, TagInfo
 
@@ -170,6 +174,13 @@ def entries_for(data: SidebarData) -> dict[Section, list[Entry]]:
     return out
 
 
+def manual_shelf(entry: Entry | None) -> str | None:
+    """The name of the manual shelf ``entry`` shows (None: not a shelf, or a smart one)."""
+    if entry is None or entry.source is None or entry.source.kind != SourceKind.SHELF:
+        return None
+    return str(entry.source.key) if entry.icon == "shelf" else None
+
+
 def _digest_labels(digests: list[DigestInfo]) -> dict[int, str]:
     """Each digest's date; digests sharing a date are numbered so they can be told apart."""
     labels = {d.id: _digest_label(d) for d in digests}
@@ -198,6 +209,7 @@ class SidebarModel(QAbstractItemModel):
         super().__init__(parent)
         self._entries: dict[Section, list[Entry]] = entries_for(SidebarData())
         self._icons: dict[str, QIcon] = {}
+        self.shelf_actions: ShelfActions | None = None  # set by the window: drops edit shelves
 
     # -- updating ----------------------------------------------------------------------------
 
@@ -292,11 +304,72 @@ class SidebarModel(QAbstractItemModel):
         entry = self.entry(index)
         if entry is None or entry.source is None:
             return Qt.ItemFlag.ItemNeverHasChildren
+        drop = (
+            Qt.ItemFlag.ItemIsDropEnabled
+            if manual_shelf(entry) is not None
+            else Qt.ItemFlag.NoItemFlags
+        )
         return (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
+            | drop
         )
+
+    # -- drops: papers onto a manual shelf ---------------------------------------------------
+
+    # QAbstractItemModel.mimeTypes override
+    def mimeTypes(self) -> list[str]:
+        return [PAPER_IDS_MIME]
+
+    # QAbstractItemModel.supportedDropActions override
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def _drop_target(
+        self, data: QMimeData, action: Qt.DropAction, row: int, parent: ModelIndex
+    ) -> str | None:
+        """The shelf a drop would edit, or None when the drop makes no sense."""
+        if self.shelf_actions is None or row != -1:  # onto an entry, never between
+            return None
+        target = manual_shelf(self.entry(parent))
+        drag = read_drag(data)
+        if target is None or drag is None:
+            return None
+        same = drag.shelf is not None and title_key(drag.shelf) == title_key(target)
+        if action == Qt.DropAction.CopyAction:
+            return None if same else target
+        if action == Qt.DropAction.MoveAction:
+            return target if drag.shelf is not None and not same else None
+        return None
+
+    # QAbstractItemModel.canDropMimeData override
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        return self._drop_target(data, action, row, parent) is not None
+
+    # QAbstractItemModel.dropMimeData override: Copy adds, Move (Shift) transfers
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: ModelIndex,
+    ) -> bool:
+        target = self._drop_target(data, action, row, parent)
+        drag = read_drag(data)
+        if target is None or drag is None or self.shelf_actions is None:
+            return False
+        if action == Qt.DropAction.MoveAction and drag.shelf is not None:
+            return self.shelf_actions.transfer(drag.shelf, target, drag.ids)
+        return self.shelf_actions.add(target, drag.ids)
 
     # QAbstractItemModel.data override
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -433,6 +506,11 @@ class SidebarView(QTreeView):
         self.setIndentation(12)
         self.setAnimated(False)
         self.setFrameShape(QTreeView.Shape.NoFrame)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setDropIndicatorShown(True)
+        self.setDragDropOverwriteMode(True)  # papers land on a shelf, never between two
         self.expandAll()
         self._current: Source = ALL_PAPERS
         self._restoring = False

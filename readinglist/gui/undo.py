@@ -226,7 +226,9 @@ class ShelfCommand(_Command):
         self.ids = list(ids)
         self.apply = apply
         reader = Shelves(ops.library)
-        self.before = {name: reader.paper_ids(name) for name in dict.fromkeys(shelves)}
+        self.before = {
+            name: reader.paper_ids(name, include_trashed=True) for name in dict.fromkeys(shelves)
+        }
         self.ok = False  # whether the last redo succeeded (a drop reports it)
 
     def _apply(self) -> bool:
