@@ -625,6 +625,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(has)
         self.actions_.restore.setEnabled(has and self._source == TRASH)
         self.actions_.trash.setEnabled(has and self._source != TRASH)
+        on_shelf = self.table_model.shelf is not None
+        self.actions_.trash.setText("Remove from Shel&f" if on_shelf else "Move to &Trash")
 
     # -- similar papers ----------------------------------------------------------------------
 

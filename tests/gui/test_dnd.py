@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.exc import OperationalError
 
 from readinglist.gui.ops import Change
 from readinglist.gui.paper_drag import PAPER_IDS_MIME, read_drag
@@ -302,6 +303,7 @@ def test_delete_on_a_shelf_view_removes_from_the_shelf_only(
     show_shelf(qtbot, window, "Reading")
     window.table.setFocus()
     window.table.selectRow(1)
+    assert window.actions_.trash.text() == "Remove from Shel&f"
     QTest.keyClick(window.table, Qt.Key.Key_Delete)
     assert shelves.paper_ids("Reading") == [papers[0], papers[2]]
     assert not library.paper(papers[1]).trashed
@@ -449,4 +451,31 @@ def test_reordering_skips_trashed_papers_and_keeps_their_places(
     order = shelves.paper_ids("Reading")
     assert sorted(order) == papers[:3]
     assert [i for i in order if i != papers[1]] == [papers[0], papers[2]]
+    wait_idle(qtbot, window)
+
+
+def test_a_drop_whose_write_fails_leaves_nothing_half_done(
+    qtbot: QtBot,
+    window: MainWindow,
+    library: Library,
+    papers: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shelves = Shelves(library)
+    show_shelf(qtbot, window, "Reading")
+    mime = drag_rows(window, [0, 1])
+
+    def broken(*_args: object, **_kwargs: object) -> int:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    # The papers leave the source shelf, then placing them on the target fails.
+    monkeypatch.setattr("readinglist.shelves._place", broken)
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text: errors.append(text))
+    assert not drop_on_shelf(window, mime, MOVE, "Later")
+    assert errors
+    assert "busy" in errors[0]
+    assert shelves.paper_ids("Reading") == papers[:3]
+    assert shelves.paper_ids("Later") == []
+    assert window.undo_stack.count() == 0  # a failed edit leaves no undo step
     wait_idle(qtbot, window)
