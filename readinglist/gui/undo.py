@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoCommand
 
 from readinglist.digest import title_key
-from readinglist.library import PaperFilter
+from readinglist.gui.ops import Change
+from readinglist.library import LibraryError, PaperFilter
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from readinglist.gui.ops import Ops
     from readinglist.library import Library
-    from readinglist.records import PaperRecord
+    from readinglist.records import PaperRecord, ShelfInfo
 
 NOTE_COMMAND_ID = 1001
 """Consecutive saves of one paper's note merge into one undo step."""
@@ -273,3 +274,58 @@ def remove_from_shelf(ops: Ops, name: str, ids: Sequence[int]) -> ShelfCommand:
         ids,
         lambda: ops.shelf_remove(name, ids),
     )
+
+
+class _ShelfLifeCommand(QUndoCommand):
+    """A shelf renamed or deleted; a failed service call says why and leaves the stack."""
+
+    def __init__(self, ops: Ops, text: str) -> None:
+        super().__init__(text)
+        self.ops = ops
+        self.shelves = Shelves(ops.library)
+
+    def _run(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except LibraryError as err:
+            self.setObsolete(True)
+            self.ops.error.emit(str(err))
+            return
+        self.ops.announce(Change())
+
+
+class RenameShelfCommand(_ShelfLifeCommand):
+    def __init__(self, ops: Ops, old: str, new: str) -> None:
+        super().__init__(ops, f"Rename Shelf {old!r}")
+        self.old, self.new = old, new
+
+    # QUndoCommand.redo override
+    def redo(self) -> None:
+        self._run(lambda: self.shelves.rename(self.old, self.new))
+
+    # QUndoCommand.undo override
+    def undo(self) -> None:
+        self._run(lambda: self.shelves.rename(self.new, self.old))
+
+
+class DeleteShelfCommand(_ShelfLifeCommand):
+    """Deleting a shelf remembers its kind, query, place and order, so undo brings it back."""
+
+    def __init__(self, ops: Ops, info: ShelfInfo) -> None:
+        super().__init__(ops, f"Delete Shelf {info.name!r}")
+        self.info = info
+        self.ids = [] if info.query else self.shelves.paper_ids(info.name, include_trashed=True)
+
+    # QUndoCommand.redo override
+    def redo(self) -> None:
+        self._run(lambda: self.shelves.delete(self.info.name))
+
+    # QUndoCommand.undo override
+    def undo(self) -> None:
+        def recreate() -> None:
+            self.shelves.create(self.info.name, query=self.info.query)
+            self.shelves.move_shelf(self.info.name, self.info.position)
+            if self.ids:
+                self.shelves.restore_order(self.info.name, self.ids)
+
+        self._run(recreate)

@@ -10,18 +10,21 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QInputDialog, QMenu, QMessageBox, QVBoxLayout
 
 from readinglist.export import ExportScope
 from readinglist.gui.ops import Change
-from readinglist.gui.sources import SourceKind
+from readinglist.gui.sources import Source, SourceKind
+from readinglist.gui.undo import DeleteShelfCommand, RenameShelfCommand
 from readinglist.library import LibraryError, PaperFilter
 from readinglist.records import Triage
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from readinglist.gui.main_window import MainWindow
 
 
@@ -58,6 +61,9 @@ class WindowTools(QObject):
         self.open_shared.triggered.connect(self.open_shared_library)
         self._install_menus()
         self.last_dialog: QDialog | None = None  # the dialog opened last (tests look at it)
+        sidebar = window.sidebar
+        sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        sidebar.customContextMenuRequested.connect(self._sidebar_menu)
 
     def _install_menus(self) -> None:
         bar = self.window.menuBar()
@@ -223,6 +229,71 @@ class WindowTools(QObject):
             return
         self.window.ops.announce(Change(frozenset(ids)))
         self.window.statusBar().showMessage(f"Added {added} to {name}", 3000)
+
+    def sidebar_actions(self, source: Source) -> list[tuple[str, Callable[[], object]]]:
+        """What the sidebar's context menu offers for one entry."""
+        if source.kind == SourceKind.SHELF:
+            name = str(source.key)
+            return [
+                ("Rename Shelf…", lambda: self.rename_shelf(name)),
+                ("Delete Shelf…", lambda: self.delete_shelf(name)),
+                ("Export Shelf…", lambda: self._export_scope(ExportScope.shelf(name))),
+            ]
+        if source.kind == SourceKind.TAG:
+            return [("Export Tag…", lambda: self._export_scope(ExportScope.tag(str(source.key))))]
+        if source.kind in (SourceKind.INBOX, SourceKind.DIGEST):
+            return [("Triage…", self.open_triage)]
+        if source.kind == SourceKind.TRASH:
+            return [("Empty Trash…", self.empty_trash)]
+        return []
+
+    def _sidebar_menu(self, pos: QPoint) -> None:
+        sidebar = self.window.sidebar
+        entry = self.window.sidebar_model.entry(sidebar.indexAt(pos))
+        if entry is None or entry.source is None:
+            return
+        sidebar.select_source(entry.source)
+        menu = QMenu(sidebar)
+        for text, slot in self.sidebar_actions(entry.source):
+            menu.addAction(text, slot)
+        if menu.actions():
+            menu.exec(sidebar.viewport().mapToGlobal(pos))
+
+    def _export_scope(self, scope: ExportScope) -> None:
+        from readinglist.gui.export_dialog import ExportDialog
+
+        self._show(ExportDialog(self.window.library, scope=scope, parent=self.window))
+
+    def rename_shelf(self, name: str) -> None:
+        new, ok = QInputDialog.getText(self.window, "Rename Shelf", "New name:", text=name)
+        if ok and new.strip() and new.strip() != name:
+            self.window.undo_stack.push(RenameShelfCommand(self.window.ops, name, new.strip()))
+
+    def delete_shelf(self, name: str) -> None:
+        info = self.shelves.get(name)
+        answer = QMessageBox.question(
+            self.window,
+            "Delete Shelf",
+            f"Delete the shelf {info.name!r}? Its {info.count} papers stay in the library "
+            "(Undo brings the shelf back).",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.window.undo_stack.push(DeleteShelfCommand(self.window.ops, info))
+
+    def empty_trash(self) -> None:
+        n = self.window.library.count(PaperFilter(trashed=True))
+        if not n:
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "Empty Trash",
+            f"Delete the {n} papers in the Trash for good, with their notes? "
+            "This cannot be undone.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.window.library.empty_trash()
+            self.window.undo_stack.clear()  # undo steps may name papers that are gone
+            self.window.ops.announce(Change())
 
     # -- library ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from readinglist.gui.check_dialog import CheckDialog
 from readinglist.gui.export_dialog import ExportDialog
 from readinglist.gui.stats_view import StatsDialog
 from readinglist.gui.triage_view import TriageView
+from readinglist.library import PaperFilter
 from readinglist.records import Triage
 from readinglist.shelves import Shelves
 
@@ -117,3 +118,60 @@ def test_library_tools_open_their_dialogs(
     with qtbot.waitExposed(dialog):
         pass
     dialog.close()
+
+
+def test_rename_and_delete_shelf_with_undo(
+    make_window: WindowFactory, papers: list[int], library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    shelves = Shelves(library)
+    shelves.create("Later")
+    shelves.create("Reading")
+    shelves.add("Reading", [papers[2], papers[0]])
+    window = make_window()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Deep reading", True))
+    window.tools.rename_shelf("Reading")
+    assert [s.name for s in shelves.list()] == ["Later", "Deep reading"]
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    window.tools.delete_shelf("Deep reading")
+    assert [s.name for s in shelves.list()] == ["Later"]
+    window.undo_stack.undo()  # the shelf comes back in its place with its order
+    assert [s.name for s in shelves.list()] == ["Later", "Deep reading"]
+    assert shelves.paper_ids("Deep reading") == [papers[2], papers[0]]
+    window.undo_stack.undo()
+    assert [s.name for s in shelves.list()] == ["Later", "Reading"]
+    window.undo_stack.redo()
+    assert shelves.get("deep reading").count == 2
+
+
+def test_empty_trash_asks_first(
+    make_window: WindowFactory, papers: list[int], library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    library.trash([papers[0]])
+    window = make_window()
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.No)
+    window.tools.empty_trash()
+    assert library.paper(papers[0]).trashed
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    window.tools.empty_trash()
+    assert papers[0] not in library.paper_ids(PaperFilter(trashed=True))
+
+
+def test_sidebar_offers_actions_per_entry(make_window: WindowFactory, papers: list[int]) -> None:
+    from readinglist.gui.sources import INBOX, TRASH, Source, SourceKind
+
+    window = make_window()
+
+    def names(source: Source) -> list[str]:
+        return [text for text, _ in window.tools.sidebar_actions(source)]
+
+    assert names(Source(SourceKind.SHELF, "X")) == [
+        "Rename Shelf…",
+        "Delete Shelf…",
+        "Export Shelf…",
+    ]
+    assert names(TRASH) == ["Empty Trash…"]
+    assert names(INBOX) == ["Triage…"]
