@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
+from filelock import FileLock
 from whoosh import fields
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.index import LockError
@@ -226,6 +227,22 @@ class SearchIndex:
         """
         parent = self.directory.parent
         parent.mkdir(parents=True, exist_ok=True)
+        # One rebuild at a time across processes: a second one would otherwise clear the
+        # first one's half-written folder as a leftover (two windows opening one library).
+        with FileLock(str(parent / (self.directory.name + ".rebuild.lock"))):
+            self._rebuild_locked(docs, state, progress)
+
+    def _rebuild_locked(
+        self,
+        docs: Iterable[IndexDoc],
+        state: IndexState,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        parent = self.directory.parent
+        with self._lock:
+            self._cancel_merge_timer()
+        with self._merging:
+            pass  # a background merge must not be writing into the folder being replaced
         _remove_leftovers(self.directory)
         tmp = tempfile.mkdtemp(prefix=self.directory.name + ".rebuild-", dir=parent)
         try:
