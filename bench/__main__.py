@@ -1,4 +1,4 @@
-"""``python -m bench NAME [ARGS]``: run ``bench/NAME_bench.py`` (its ``main(argv)``)."""
+"""``python -m bench NAME [ARGS]``: run the main(argv) of bench/NAME_bench.py or bench/NAME.py."""
 
 from __future__ import annotations
 
@@ -7,15 +7,19 @@ import pkgutil
 import sys
 from pathlib import Path
 
+_NOT_BENCHMARKS = frozenset({"generate", "__main__"})
+
 
 def available() -> list[str]:
-    """Benchmark names: every ``bench/*_bench.py`` module."""
+    """Benchmark names: ``bench/*_bench.py`` without the suffix, and the other modules."""
     folder = str(Path(__file__).parent)
-    return sorted(
-        m.name.removesuffix("_bench")
-        for m in pkgutil.iter_modules([folder])
-        if m.name.endswith("_bench")
-    )
+    names = (m.name for m in pkgutil.iter_modules([folder]))
+    return sorted(n.removesuffix("_bench") for n in names if n not in _NOT_BENCHMARKS)
+
+
+def _module(name: str) -> str:
+    folder = Path(__file__).parent
+    return f"bench.{name}_bench" if (folder / f"{name}_bench.py").exists() else f"bench.{name}"
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +32,7 @@ def main(argv: list[str]) -> int:
     if name not in names:
         print(f"unknown benchmark {name!r}; available: {', '.join(names)}", file=sys.stderr)
         return 2
-    module = importlib.import_module(f"bench.{name}_bench")
+    module = importlib.import_module(_module(name))
     result: int = module.main(argv[1:])
     return result
 

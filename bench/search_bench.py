@@ -55,6 +55,17 @@ def rss_mb() -> float:
     return 0.0
 
 
+def anon_rss_mb() -> float:
+    """The private part of the resident set (not file pages the kernel can drop and reread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def peak_rss_mb() -> float:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -195,6 +206,7 @@ def probe_search_app(lib_dir: Path, queries: list[str]) -> dict[str, Any]:
     out["latencies"] = lat
     out["hits"] = hits
     out["rss_end"] = rss_mb()
+    out["rss_anon_end"] = anon_rss_mb()
     out["rss_peak"] = peak_rss_mb()
     lib.close()
     return out
@@ -231,6 +243,7 @@ def probe_search_bare(index_dir: Path, queries: list[str]) -> dict[str, Any]:
     out["latencies"] = lat
     out["hits"] = hits
     out["rss_end"] = rss_mb()
+    out["rss_anon_end"] = anon_rss_mb()
     out["rss_peak"] = peak_rss_mb()
     searcher.close()
     return out
@@ -427,6 +440,7 @@ def _merge_runs(runs: list[dict[str, Any]], queries: list[str]) -> dict[str, Any
         "open_ms": round(1000 * statistics.median(r["open_s"] for r in runs), 1),
         "rss_open_mb": round(max(r["rss_open"] for r in runs), 1),
         "rss_after_mb": round(max(r["rss_end"] for r in runs), 1),
+        "rss_anon_after_mb": round(max(r.get("rss_anon_end", 0.0) for r in runs), 1),
         "rss_peak_mb": round(max(r["rss_peak"] for r in runs), 1),
         "hits": runs[0]["hits"],
     }
@@ -485,6 +499,9 @@ def markdown(results: list[dict[str, Any]], info: dict[str, str]) -> str:
             "ms", True)  # fmt: skip
         row(n, "RSS after opening", s_app["rss_open_mb"], s_bare["rss_open_mb"], "MB", True)
         row(n, "RSS after the searches", s_app["rss_after_mb"], s_bare["rss_after_mb"], "MB", True)
+        if "rss_anon_after_mb" in s_app:
+            row(n, "  of which private (not file pages)", s_app["rss_anon_after_mb"],
+                s_bare["rss_anon_after_mb"], "MB", True)  # fmt: skip
         row(n, "index size on disk", r["index_mb"]["app"], r["index_mb"]["bare"], "MB", True)
     lines.append("")
     for r in results:

@@ -169,6 +169,8 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _FIELDED_RE = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
+_PLAIN_RE = re.compile(r"\w+\*?")
+"""A quoted single word like this is just a word; "fine-tuning" stays a phrase."""
 
 TokKind: TypeAlias = Literal["(", ")", "-", "OR", "AND", "NOT", "word", "phrase", "field"]
 
@@ -401,7 +403,7 @@ class _Parser:
         words = text.split()
         if not words:
             return None
-        if len(words) == 1 and field_ not in ("tag", "shelf"):
+        if len(words) == 1 and field_ not in ("tag", "shelf") and _PLAIN_RE.fullmatch(words[0]):
             return Word(words[0].rstrip("*"), field_, words[0].endswith("*"), (tok.start, tok.end))
         return Phrase(" ".join(words), field_, (tok.start, tok.end))
 

@@ -58,6 +58,7 @@ CASES: list[tuple[str, Node]] = [
     ("  spaced\tout  ", And((w("spaced"), w("out")))),
     ('"low-rank adaptation"', Phrase("low-rank adaptation")),
     ('"one"', w("one")),
+    ('"fine-tuning"', Phrase("fine-tuning")),
     ("diffus*", w("diffus", prefix=True)),
     ("fine-tuning", w("fine-tuning")),
     ("state-of-the-art", w("state-of-the-art")),

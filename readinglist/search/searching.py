@@ -320,8 +320,8 @@ def compile_query(
     out = tr.out
     if q is None:
         q = wq.NullQuery
-    if not include_trashed and not out.trashed:
-        q = Without(q, wq.Term("trashed", True))
+    if not include_trashed and not out.trashed and searcher.doc_frequency("trashed", True):
+        q = Without(q, wq.Term("trashed", True))  # (an empty Trash costs nothing)
     out.query = q.normalize()
     return out
 

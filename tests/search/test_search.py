@@ -33,6 +33,8 @@ QUERIES: list[tuple[str, list[str] | set[str]]] = [
     ('"low-rank adaptation"', {"lora"}),
     ("low-rank", {"lora"}),
     ('"adaptation low-rank"', set()),  # a phrase keeps its order
+    ("weights-consolidation", {"abstract_cf"}),  # a split word needs its parts, anywhere
+    ('"weights-consolidation"', set()),  # quoted, side by side
     ("diffus*", {"diffusion", "survey"}),
     ("diffusion -survey", {"diffusion"}),
     ("diffusion NOT survey", {"diffusion"}),
