@@ -78,6 +78,9 @@ CONFLICT_RETRIES = 3
 """Tries of an edit that met a colleague's simultaneous one (same new tag, same note...)."""
 MAX_TAG_LENGTH = 100
 
+CATCH_UP_LIMIT = 20_000
+"""Above this many changed papers, catching the index up rebuilds it instead (bounded memory)."""
+
 Progress = Callable[[int, int], None]
 """Called with (done, total) during long work."""
 
@@ -407,6 +410,9 @@ class Library:
                         .distinct()
                     )
                 )
+                if len(ids) > CATCH_UP_LIMIT:
+                    stale = True  # a rebuild streams in batches; this would load them all
+                    return None
                 papers = load_papers(session, ids)
                 docs = [to_index_doc(papers[i]) for i in ids if i in papers]
                 removed = [i for i in ids if i not in papers]

@@ -244,7 +244,7 @@ class SearchOutcome:
 
     query: str
     hits: tuple[Hit, ...]
-    total: int  # all matches, even when ``hits`` was limited
+    total: int  # all matches; past the limit on common words, an estimate (counting is costly)
     terms: tuple[str, ...]  # words the query matched on, for highlighting in other views
     suggestion: str | None = None  # "did you mean" (a corrected query), when useful
     message: str | None = None  # a problem with the query; hits are then a best-effort reading

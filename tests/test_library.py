@@ -140,3 +140,36 @@ def test_location_is_not_a_directory(tmp_path: Path) -> None:
     f.write_text("x")
     with pytest.raises(LibraryError, match="not a directory"):
         Library.open(f)
+
+
+def test_a_large_backlog_is_caught_up_by_a_rebuild(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past CATCH_UP_LIMIT changed papers, opening rebuilds (streamed) instead of loading all."""
+    import readinglist.library as library_module
+
+    lib = Library.open(library_dir)
+    Importer(lib).import_text(
+        digest_text(("Alpha Paper", ABSTRACT), ("Beta Paper", ABSTRACT), ("Gamma Paper", ABSTRACT))
+    )
+    ids = sorted(p.id for p in lib.list_papers())
+    with lib.write(sync=False) as tx:  # as if another process had written and died
+        tx.touch(*ids)
+        for paper_id in ids:
+            from readinglist.store.models import Note
+
+            tx.session.add(Note(paper_id=paper_id, body="quokka"))
+    lib.close()
+    monkeypatch.setattr(library_module, "CATCH_UP_LIMIT", 2)
+    rebuilt: list[int] = []
+    real = Library._reindex_locked
+
+    def spy(self: Library, progress: object = None) -> int:
+        rebuilt.append(1)
+        return real(self, progress)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Library, "_reindex_locked", spy)
+    reopened = Library.open(library_dir)
+    assert rebuilt == [1]
+    assert sorted(h.id for h in reopened.search("quokka").hits) == ids
+    reopened.close()
