@@ -1,7 +1,7 @@
 """The desktop app's start-up and search field, timed on generated libraries.
 
-    python -m bench.gui_startup [--sizes 10000 100000] [--runs 3] [--queries 15]
-                                [--cache DIR] [--record docs/benchmarks.md]
+    python -m bench gui_startup [--sizes 10000 100000] [--runs 3] [--queries 15]
+                                [--cache DIR] [--library DIR] [--record FILE.md]
 
 For each size, a library is built once with ``bench.generate.build_library`` (cached in
 ``--cache``), then each run starts a fresh process that opens the main window on it
