@@ -40,6 +40,7 @@ from readinglist.search import IndexState, IndexUnavailable, IndexUpdate, Search
 from readinglist.store import migrate
 from readinglist.store.convert import iter_all_papers, load_papers, to_index_doc, to_record
 from readinglist.store.engine import (
+    READ_ONLY,
     is_conflict,
     lock_journal,
     make_engine,
@@ -340,7 +341,9 @@ class Library:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session that only reads: it sees a snapshot and never blocks a writer."""
         with self._sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
             yield session
 
     @contextmanager

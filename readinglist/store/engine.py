@@ -87,10 +87,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur.close()
 
 
+READ_ONLY = "readinglist_read_only"
+"""Execution option marking a transaction that only reads (see Library.read)."""
+
+
 def _sqlite_begin_immediate(conn: Any) -> None:
     # Take the write lock at BEGIN so two writers queue on the busy timeout instead of
-    # failing with "database is locked" when a reader upgrades to a writer.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # failing with "database is locked" when a reader upgrades to a writer. Transactions
+    # marked read-only begin deferred: in WAL they read a snapshot and never block writers
+    # (a long reindex must not hold up an edit or the command line).
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -32,3 +32,29 @@ def test_a_library_from_a_newer_version_is_refused(library_dir: Path) -> None:
     lib.close()
     with pytest.raises(LibraryError, match="newer version of readinglist"):
         Library.open(library_dir)
+
+
+@pytest.mark.sqlite_only
+def test_a_long_read_never_blocks_a_writer(library_dir: Path) -> None:
+    """A reindex or a listing reads a snapshot; an edit from another process still commits."""
+    import time
+
+    from sqlalchemy import select
+
+    from readinglist.importer import Importer
+    from readinglist.store.models import Paper
+    from tests.conftest import ABSTRACT, digest_text
+
+    reader = Library.open(library_dir)
+    Importer(reader).import_text(digest_text(("Alpha Paper", ABSTRACT)))
+    writer = Library.open(library_dir)
+    with reader.read() as session:
+        assert session.scalar(select(Paper.title)) == "Alpha Paper"  # the snapshot is open
+        started = time.monotonic()
+        writer.set_starred([1], True)  # would wait the whole busy timeout if reads locked
+        assert time.monotonic() - started < 5
+        # The reader keeps its snapshot until it ends.
+        assert session.scalar(select(Paper.starred)) is False
+    assert reader.paper(1).starred
+    writer.close()
+    reader.close()
