@@ -36,23 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import build_library, sample_queries
+from bench.memory import rss_mb
 
 SEED = 1
 WARMUP_QUERIES = 20
 
 
 # -- measuring -------------------------------------------------------------------------------
-
-
-def rss_mb() -> float:
-    """Resident set size of this process (Linux /proc; 0 elsewhere)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def anon_rss_mb() -> float:
