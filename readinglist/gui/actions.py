@@ -59,7 +59,7 @@ class Actions:
         ]
 
 
-def _action(
+def make_action(
     parent: QWidget,
     text: str,
     *,
@@ -90,11 +90,11 @@ def build_actions(window: QMainWindow, table: QWidget, undo_stack: QUndoStack) -
     """Create the actions; table-only shortcuts are attached to ``table``."""
     # Plain actions (not QUndoStack.createUndoAction): the window saves a note being typed
     # before undoing, and keeps their text in step with the stack.
-    undo = _action(window, "&Undo", keys=_std(Key.Undo), name="undo")
+    undo = make_action(window, "&Undo", keys=_std(Key.Undo), name="undo")
     redo_keys = _std(Key.Redo)
     if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
         redo_keys.append(QKeySequence("Ctrl+Shift+Z"))
-    redo = _action(window, "&Redo", keys=redo_keys, name="redo")
+    redo = make_action(window, "&Redo", keys=redo_keys, name="redo")
     undo.setEnabled(undo_stack.canUndo())
     redo.setEnabled(undo_stack.canRedo())
     undo_stack.canUndoChanged.connect(undo.setEnabled)
@@ -102,71 +102,73 @@ def build_actions(window: QMainWindow, table: QWidget, undo_stack: QUndoStack) -
     undo_stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".rstrip()))
     undo_stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".rstrip()))
 
-    quit_action = _action(window, "&Quit", keys=_std(Key.Quit), name="quit")
+    quit_action = make_action(window, "&Quit", keys=_std(Key.Quit), name="quit")
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    about = _action(window, "&About readinglist", name="about")
+    about = make_action(window, "&About readinglist", name="about")
     about.setMenuRole(QAction.MenuRole.AboutRole)
 
     actions = Actions(
-        import_digests=_action(
+        import_digests=make_action(
             window,
             "&Import Digests…",
             keys=_keys("Ctrl+I"),
             tip="Import digest files (you can also drop them on the window)",
             name="importDigests",
         ),
-        paste_digest=_action(
+        paste_digest=make_action(
             window,
             "&Paste Digest",
             keys=_keys("Ctrl+Shift+V"),
             tip="Import digest text copied to the clipboard",
             name="pasteDigest",
         ),
-        rebuild_index=_action(
+        rebuild_index=make_action(
             window, "Rebuild Search &Index", tip="Rebuild the search index", name="rebuildIndex"
         ),
         quit=quit_action,
         undo=undo,
         redo=redo,
-        find=_action(window, "&Find…", keys=_std(Key.Find), tip="Search the library", name="find"),
-        select_all=_action(table, "Select &All", keys=_std(Key.SelectAll), name="selectAll"),
-        trash=_action(
+        find=make_action(
+            window, "&Find…", keys=_std(Key.Find), tip="Search the library", name="find"
+        ),
+        select_all=make_action(table, "Select &All", keys=_std(Key.SelectAll), name="selectAll"),
+        trash=make_action(
             table,
             "Move to &Trash",
             keys=_std(Key.Delete),
             tip="Move the selected papers to the Trash (undo brings them back)",
             name="trash",
         ),
-        restore=_action(
+        restore=make_action(
             window,
             "Restore from Tras&h",
             tip="Put the selected papers back in the library",
             name="restore",
         ),
-        star=_action(table, "&Star / Unstar", keys=_keys("S"), name="star"),
-        tag=_action(table, "&Tags…", keys=_keys("T"), name="tag"),
-        cycle_status=_action(
+        star=make_action(table, "&Star / Unstar", keys=_keys("S"), name="star"),
+        tag=make_action(table, "&Tags…", keys=_keys("T"), name="tag"),
+        cycle_status=make_action(
             table,
             "Next &Read Status",
             keys=_keys("R"),
             tip="Unread → Skimmed → Read",
             name="cycleStatus",
         ),
-        mark_unread=_action(window, "Mark &Unread", name="markUnread"),
-        mark_skimmed=_action(window, "Mark S&kimmed", name="markSkimmed"),
-        mark_read=_action(window, "Mark R&ead", name="markRead"),
-        edit_note=_action(table, "Edit &Note", keys=_keys("N"), name="editNote"),
-        open_link=_action(
+        mark_unread=make_action(window, "Mark &Unread", name="markUnread"),
+        mark_skimmed=make_action(window, "Mark S&kimmed", name="markSkimmed"),
+        mark_read=make_action(window, "Mark R&ead", name="markRead"),
+        edit_note=make_action(table, "Edit &Note", keys=_keys("N"), name="editNote"),
+        open_link=make_action(
             table,
             "&Open Link in Browser",
             keys=_keys("O"),
             tip="Open the paper's first web link (code or project page)",
             name="openLink",
         ),
-        refresh=_action(window, "Re&fresh", keys=_std(Key.Refresh), name="refresh"),
-        toggle_sidebar=_action(window, "Show &Sidebar", name="toggleSidebar"),
-        toggle_details=_action(window, "Show &Details", name="toggleDetails"),
-        search_help=_action(window, "&Search Syntax", keys=_std(Key.HelpContents), name="help"),
+        refresh=make_action(window, "Re&fresh", keys=_std(Key.Refresh), name="refresh"),
+        toggle_sidebar=make_action(window, "Show &Sidebar", name="toggleSidebar"),
+        toggle_details=make_action(window, "Show &Details", name="toggleDetails"),
+        search_help=make_action(window, "&Search Syntax", keys=_std(Key.HelpContents), name="help"),
         about=about,
     )
     for action in (actions.toggle_sidebar, actions.toggle_details):

@@ -11,10 +11,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QInputDialog, QMenu, QMessageBox, QVBoxLayout
 
 from readinglist.export import ExportScope
+from readinglist.gui.actions import make_action
 from readinglist.gui.ops import Change
 from readinglist.gui.sources import Source, SourceKind
 from readinglist.gui.undo import DeleteShelfCommand, RenameShelfCommand
@@ -36,17 +37,26 @@ class WindowTools(QObject):
         self.window = window
         self.shelves = Shelves(window.library)
         w = window
-        self.export = _action(w, "&Export…", "Ctrl+E", "Export papers as Markdown, BibTeX, …")
-        self.copy_markdown = _action(w, "Copy as &Markdown", "Ctrl+Shift+C")
-        self.copy_bibtex = _action(w, "Copy as &BibTeX", "Ctrl+Alt+C")
-        self.triage = _action(w, "&Triage…", "Ctrl+Shift+T", "One paper at a time, by keyboard")
-        self.add_to_shelf = _action(w, "Add to &Shelf…", "Ctrl+Shift+B")
-        self.new_shelf = _action(w, "&New Shelf…", "Ctrl+Shift+N")
-        self.save_search = _action(w, "Save Search as Smart &Shelf…", "")
-        self.statistics = _action(w, "&Statistics", "", "Is the backlog growing?")
-        self.backups = _action(w, "&Backups…", "", "See and restore verified backups")
-        self.check = _action(w, "&Check Library…", "", "Look for damage and repair it")
-        self.open_shared = _action(w, "Open &Shared Library…", "", "A library on a server")
+        self.export = make_action(
+            w, "&Export…", keys=[QKeySequence("Ctrl+E")], tip="Export papers as Markdown, BibTeX, …"
+        )
+        self.copy_markdown = make_action(
+            w, "Copy as &Markdown", keys=[QKeySequence("Ctrl+Shift+C")]
+        )
+        self.copy_bibtex = make_action(w, "Copy as &BibTeX", keys=[QKeySequence("Ctrl+Alt+C")])
+        self.triage = make_action(
+            w,
+            "&Triage…",
+            keys=[QKeySequence("Ctrl+Shift+T")],
+            tip="One paper at a time, by keyboard",
+        )
+        self.add_to_shelf = make_action(w, "Add to &Shelf…", keys=[QKeySequence("Ctrl+Shift+B")])
+        self.new_shelf = make_action(w, "&New Shelf…", keys=[QKeySequence("Ctrl+Shift+N")])
+        self.save_search = make_action(w, "Save Search as Smart &Shelf…")
+        self.statistics = make_action(w, "&Statistics", tip="Is the backlog growing?")
+        self.backups = make_action(w, "&Backups…", tip="See and restore verified backups")
+        self.check = make_action(w, "&Check Library…", tip="Look for damage and repair it")
+        self.open_shared = make_action(w, "Open &Shared Library…", tip="A library on a server")
 
         self.export.triggered.connect(self.open_export)
         self.copy_markdown.triggered.connect(lambda: self.copy_selection("md"))
@@ -333,12 +343,3 @@ class WindowTools(QObject):
             [sys.executable, "-m", "readinglist", "--library", url, "gui"],
             start_new_session=True,
         )
-
-
-def _action(parent: QObject, text: str, keys: str, tip: str = "") -> QAction:
-    action = QAction(text, parent)
-    if keys:
-        action.setShortcut(QKeySequence(keys))
-    if tip:
-        action.setStatusTip(tip)
-    return action
