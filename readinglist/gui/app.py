@@ -51,7 +51,9 @@ def run(location: Path | str, files: Sequence[Path] = (), *, smoke_test: bool = 
         QMessageBox.critical(None, "readinglist", f"Cannot open the library.\n\n{err}")
         return 1
     lock = QLockFile(str(library.location / LOCK_NAME))
-    if not lock.tryLock(200):
+    # One window per local library; a shared library is made for several windows at once
+    # (the server keeps them consistent), so it takes no instance lock.
+    if not library.shared and not lock.tryLock(200):
         # QLockFile reclaims a lock whose process died; this one is held by a live process.
         pid, host, _app = lock.getLockInfo()
         holder = f"process {pid} on {host or 'this computer'}"
@@ -74,7 +76,8 @@ def run(location: Path | str, files: Sequence[Path] = (), *, smoke_test: bool = 
         return app.exec()
     finally:
         library.close()
-        lock.unlock()
+        if lock.isLocked():
+            lock.unlock()
 
 
 def _finish_smoke_test(app: QApplication, window: MainWindow) -> None:
