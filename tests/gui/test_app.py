@@ -104,3 +104,47 @@ def test_run_opens_the_window_and_quits_cleanly(
     assert not (location / "window.lock").exists()
     # The daily backup was made in the background, after the window showed.
     assert any("daily" in b.name for b in (location / "backups").iterdir())
+
+
+def test_a_second_window_on_a_local_library_is_refused_naming_the_holder(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock is held by another process here; run() says which and exits without a window."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from readinglist.gui import app
+    from readinglist.library import Library
+
+    Library.open(library_dir).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from PySide6.QtCore import QLockFile
+                lock = QLockFile({str(library_dir / app.LOCK_NAME)!r})
+                assert lock.tryLock(1000)
+                print("locked", flush=True)
+                time.sleep(30)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        shown: list[str] = []
+        monkeypatch.setattr(
+            QMessageBox, "information", lambda _p, _t, text, *_a: shown.append(text)
+        )
+        assert app.run(library_dir) == 1
+        assert len(shown) == 1
+        assert "already open" in shown[0]
+        assert f"process {holder.pid}" in shown[0]
+    finally:
+        holder.kill()
+        holder.wait()
