@@ -272,9 +272,9 @@ def _new_paper(item: BundlePaper, key: str) -> Paper:
     )
 
 
-def _merge_fields(paper: Paper, item: BundlePaper) -> bool:
-    """Fold the bundle's view of a paper into the library's; True if anything changed."""
-    before = (
+def _merged_fields(paper: Paper) -> tuple[object, ...]:
+    """The fields a bundle merge may change, to tell whether it changed any."""
+    return (
         paper.starred,
         paper.read_status,
         paper.triage,
@@ -287,6 +287,11 @@ def _merge_fields(paper: Paper, item: BundlePaper) -> bool:
         paper.year_inferred,
         list(paper.links or []),
     )
+
+
+def _merge_fields(paper: Paper, item: BundlePaper) -> bool:
+    """Fold the bundle's view of a paper into the library's; True if anything changed."""
+    before = _merged_fields(paper)
     paper.starred = paper.starred or item.starred
     if _STATUS_RANK[item.read_status] > _STATUS_RANK[ReadStatus(paper.read_status)]:
         paper.read_status = item.read_status.value
@@ -302,20 +307,7 @@ def _merge_fields(paper: Paper, item: BundlePaper) -> bool:
     ):
         paper.published, paper.year_inferred = item.published, item.year_inferred
     paper.links = list(dict.fromkeys([*(paper.links or []), *item.links]))
-    after = (
-        paper.starred,
-        paper.read_status,
-        paper.triage,
-        paper.abstract,
-        paper.incomplete,
-        paper.upvotes,
-        paper.authors_count,
-        paper.organization,
-        paper.published,
-        paper.year_inferred,
-        list(paper.links),
-    )
-    return before != after
+    return before != _merged_fields(paper)
 
 
 def _merge_note(session: Session, paper: Paper, item: BundlePaper) -> bool:

@@ -62,7 +62,7 @@ def backup_create(state: State, path: Path | None = None, as_json: bool = False)
     if as_json:
         output.print_json(info.to_json())
     else:
-        click.echo(f"backed up to {info.path} ({_size(info.size)}, verified)")
+        click.echo(f"backed up to {info.path} ({backups.human_size(info.size)}, verified)")
 
 
 @backup.command("list")
@@ -79,7 +79,7 @@ def backup_list(state: State, as_json: bool) -> None:
         return
     for b in found:
         when = b.created.astimezone().strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{when}  {b.reason:<8} {_size(b.size):>9}  {b.name}")
+        click.echo(f"{when}  {b.reason:<8} {backups.human_size(b.size):>9}  {b.name}")
     click.echo(f"{len(found)} backup{'s' if len(found) != 1 else ''} in {found[0].path.parent}")
 
 
@@ -216,14 +216,3 @@ def _resolve(location: Path, name: str) -> BackupInfo:
     raise click.ClickException(
         f"{name}: no such backup (see `readinglist backup list`, or give a file's path)"
     )
-
-
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} bytes"
-    size = n / 1024
-    for unit in ("KB", "MB"):
-        if size < 1024:
-            return f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from readinglist.maintenance.backup import BackupInfo, RestoreResult
 
-__all__ = ["BackupsDialog", "describe_reason", "human_size"]
+__all__ = ["BackupsDialog", "describe_reason"]
 
 _REASONS = {
     "daily": "Daily",
@@ -50,17 +50,6 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 
 def describe_reason(reason: str) -> str:
     return _REASONS.get(reason, reason.capitalize())
-
-
-def human_size(n: int) -> str:
-    if n < 1024:
-        return f"{n} bytes"
-    size = n / 1024
-    for unit in ("KB", "MB"):
-        if size < 1024:
-            return f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
 
 
 class BackupsDialog(QDialog):
@@ -136,7 +125,7 @@ class BackupsDialog(QDialog):
                 [
                     info.created.astimezone().strftime("%Y-%m-%d %H:%M"),
                     describe_reason(info.reason),
-                    human_size(info.size),
+                    backups.human_size(info.size),
                 ]
             )
             item.setData(0, PATH_ROLE, str(info.path))
@@ -198,7 +187,9 @@ class BackupsDialog(QDialog):
     def _backed_up(self, info: BackupInfo) -> None:
         self.refresh()
         self.select(info.path)
-        self.status.setText(f"Backed up and verified: {info.name} ({human_size(info.size)}).")
+        self.status.setText(
+            f"Backed up and verified: {info.name} ({backups.human_size(info.size)})."
+        )
         self.backed_up.emit(info)
 
     @Slot(str)

@@ -121,6 +121,18 @@ class RestoreResult:
 # -- listing ---------------------------------------------------------------------------------
 
 
+def human_size(n: int) -> str:
+    """A file size as people read it (both faces show backup sizes the same way)."""
+    if n < 1024:
+        return f"{n} bytes"
+    size = n / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
 def backup_dir(location: Path) -> Path:
     return Path(location) / BACKUP_DIR
 
