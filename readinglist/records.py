@@ -88,6 +88,11 @@ class PaperRecord:
     note_author: str | None = None
     note_version: int = 0
     shelf_added_by: tuple[str | None, ...] = ()
+    # Who wrote it and where it lives, when a source said so (arXiv feeds, Hugging Face,
+    # BibTeX...); and its pinned citation key. Filled in as the store learns to keep them.
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    citekey: str | None = None
 
     @property
     def seen_count(self) -> int:
