@@ -431,7 +431,7 @@ def build_library(
     ``seconds`` is the import alone (parsing, database and search index), not the
     generation of the text.
     """
-    from readinglist.importer import Importer
+    from readinglist.importing import Importer
     from readinglist.library import Library
 
     with tempfile.TemporaryDirectory(prefix="readinglist-digests-") as tmp:

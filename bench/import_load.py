@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 def child(library: Path, digests: Path) -> None:
     """Import every digest in one call; print one JSON line of measurements."""
-    from readinglist.importer import Importer
+    from readinglist.importing import Importer
     from readinglist.library import Library
 
     paths = sorted(digests.glob("digest-*.txt"))

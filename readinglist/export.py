@@ -11,16 +11,18 @@ import errno
 import os
 import tempfile
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import select
 
 from readinglist import __version__
+from readinglist import papers as paper_service
+from readinglist import tags as tag_service
+from readinglist.core import Resolver, Scope, View
+from readinglist.errors import LibraryError
 from readinglist.exporters import FORMATS, ExportOptions
 from readinglist.exporters import bundle as bundle_format
-from readinglist.library import LibraryError, PaperFilter
 from readinglist.records import ShelfKind
 from readinglist.shelves import Shelves
 from readinglist.store.models import Digest
@@ -28,77 +30,26 @@ from readinglist.store.models import Digest
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from readinglist.library import Library, Progress
+    from readinglist.core import LibraryHandle, Progress
     from readinglist.records import PaperRecord
 
 CHUNK = 500
 """Papers loaded per step: progress is reported (and cancelling checked) between chunks."""
 
 
-class ScopeKind(StrEnum):
-    SHELF = "shelf"
-    SELECTION = "selection"
-    TAG = "tag"
-    QUERY = "query"
-    LIBRARY = "library"
-
-
-@dataclass(frozen=True, slots=True)
-class ExportScope:
-    """Which papers to export: a shelf (in its order), a selection, a tag, a search, or all."""
-
-    kind: ScopeKind
-    value: str = ""  # the shelf name, tag or query
-    ids: tuple[int, ...] = ()  # the selection, in the order given
-
-    @classmethod
-    def shelf(cls, name: str) -> ExportScope:
-        return cls(ScopeKind.SHELF, value=name)
-
-    @classmethod
-    def selection(cls, ids: Sequence[int]) -> ExportScope:
-        return cls(ScopeKind.SELECTION, ids=tuple(dict.fromkeys(ids)))
-
-    @classmethod
-    def tag(cls, name: str) -> ExportScope:
-        return cls(ScopeKind.TAG, value=name)
-
-    @classmethod
-    def query(cls, text: str) -> ExportScope:
-        return cls(ScopeKind.QUERY, value=text)
-
-    @classmethod
-    def library(cls) -> ExportScope:
-        return cls(ScopeKind.LIBRARY)
-
-    def describe(self) -> str:
-        """For people: what the export holds ("shelf “To read”", "the whole library")."""
-        match self.kind:
-            case ScopeKind.SHELF:
-                return f"shelf “{self.value}”"
-            case ScopeKind.SELECTION:
-                n = len(self.ids)
-                return f"{n} selected paper{'' if n == 1 else 's'}"
-            case ScopeKind.TAG:
-                return f"tag “{self.value}”"
-            case ScopeKind.QUERY:
-                return f"search “{self.value}”"
-            case _:
-                return "the whole library"
-
-    def title(self) -> str:
-        """The heading of a Markdown or HTML export."""
-        match self.kind:
-            case ScopeKind.SHELF:
-                return self.value
-            case ScopeKind.TAG:
-                return f"Papers tagged “{self.value}”"
-            case ScopeKind.QUERY:
-                return f"Search: {self.value}"
-            case ScopeKind.SELECTION:
-                return "Selected papers"
-            case _:
-                return "Reading list"
+def export_title(scope: Scope) -> str:
+    """The heading of a Markdown or HTML export."""
+    if scope.query and scope.view is View.ALL:
+        return f"Search: {scope.query}"
+    match scope.view:
+        case View.SHELF:
+            return str(scope.key)
+        case View.TAG:
+            return f"Papers tagged “{scope.key}”"
+        case View.PAPERS:
+            return "Selected papers"
+        case _:
+            return "Reading list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,52 +70,21 @@ Cancelled: TypeAlias = "Callable[[], bool]"
 class Exporter:
     """Exports from one library."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: LibraryHandle) -> None:
         self.library = library
 
     # -- scopes -----------------------------------------------------------------------------
 
-    def paper_ids(self, scope: ExportScope) -> list[int]:
-        """The scope's papers in export order; raises LibraryError for an unknown shelf/paper."""
-        lib = self.library
-        match scope.kind:
-            case ScopeKind.SHELF:
-                shelves = Shelves(lib)
-                info = shelves.get(scope.value)
-                if info.kind is ShelfKind.SMART and info.query:
-                    return self._search(info.query)
-                return shelves.paper_ids(info.name)
-            case ScopeKind.SELECTION:
-                found = self._existing(scope.ids)
-                missing = [i for i in scope.ids if i not in found]
-                if missing:
-                    raise LibraryError(f"no paper with id {missing[0]}")
-                return list(scope.ids)
-            case ScopeKind.TAG:
-                if not any(t.name.casefold() == scope.value.casefold() for t in lib.tags()):
-                    raise LibraryError(f"no tag named {scope.value!r}")
-                return lib.paper_ids(PaperFilter(tag=scope.value))
-            case ScopeKind.QUERY:
-                if not scope.value.strip():
-                    raise LibraryError("the search query is empty")
-                return self._search(scope.value)
-            case _:
-                # Oldest first: a backup restored in this order gets its papers back in it.
-                return lib.paper_ids(PaperFilter(), order="id")
-
-    def _search(self, query: str) -> list[int]:
-        """Every match, best first; papers in the Trash are left out."""
-        outcome = self.library.search(query, limit=None, snippets=False)
-        return [hit.id for hit in outcome.hits]
-
-    def _existing(self, ids: Sequence[int]) -> set[int]:
-        live = self.library.paper_ids(PaperFilter(), order="id")
-        trashed = self.library.paper_ids(PaperFilter(trashed=True), order="id")
-        return set(ids) & {*live, *trashed}
+    def paper_ids(self, scope: Scope) -> list[int]:
+        """The scope's papers in export order; raises LibraryError for an unknown shelf,
+        tag or paper, or an empty query."""
+        resolver = Resolver(self.library)
+        resolver.check(scope)
+        return resolver.resolve(scope).ids
 
     def records(
         self,
-        scope: ExportScope,
+        scope: Scope,
         *,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
@@ -177,14 +97,14 @@ class Exporter:
                 raise ExportCancelled
             if progress is not None:
                 progress(start, len(ids))
-            out += self.library.papers(ids[start : start + CHUNK])
+            out += paper_service.records(self.library, ids[start : start + CHUNK])
         return out
 
     # -- formatting -------------------------------------------------------------------------
 
     def render(
         self,
-        scope: ExportScope,
+        scope: Scope,
         fmt: str,
         options: ExportOptions | None = None,
         *,
@@ -195,13 +115,13 @@ class Exporter:
         spec = FORMATS.get(fmt)
         if spec is None:
             raise LibraryError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
-        if scope.kind is ScopeKind.SHELF:
+        if scope.view is View.SHELF:
             # Headings and the bundle use the shelf's own spelling, not the user's typing.
-            scope = ExportScope.shelf(Shelves(self.library).get(scope.value).name)
+            scope = replace(scope, key=Shelves(self.library).get(str(scope.key)).name)
         records = self.records(scope, progress=progress, cancelled=cancelled)
         options = replace(
             options or ExportOptions(),
-            title=(options.title if options else "") or scope.title(),
+            title=(options.title if options else "") or export_title(scope),
             description=(options.description if options else "") or _capitalised(scope.describe()),
         )
         if spec.render is None:
@@ -212,15 +132,15 @@ class Exporter:
             progress(len(records), len(records))
         return text, len(records)
 
-    def _bundle(self, scope: ExportScope, records: Sequence[PaperRecord]) -> bundle_format.Bundle:
+    def _bundle(self, scope: Scope, records: Sequence[PaperRecord]) -> bundle_format.Bundle:
         """Everything a bundle holds besides the records: shelf order, tag colours, digests."""
         shelves = Shelves(self.library)
         orders: list[bundle_format.ShelfOrder] = []
-        if scope.kind is ScopeKind.SHELF:
-            info = shelves.get(scope.value)
+        if scope.view is View.SHELF:
+            info = shelves.get(str(scope.key))
             ids = tuple(r.id for r in records) if info.kind is ShelfKind.MANUAL else ()
             orders.append(bundle_format.ShelfOrder(info.name, info.kind, info.query, ids))
-        elif scope.kind is ScopeKind.LIBRARY:
+        elif scope.view is View.LIBRARY:
             for info in shelves.list():
                 ids = tuple(shelves.paper_ids(info.name)) if info.kind is ShelfKind.MANUAL else ()
                 orders.append(bundle_format.ShelfOrder(info.name, info.kind, info.query, ids))
@@ -244,7 +164,7 @@ class Exporter:
             generator=f"readinglist {__version__}",
             exported_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
             shelves=orders,
-            tag_colors={t.name: t.color for t in self.library.tags()},
+            tag_colors={t.name: t.color for t in tag_service.list_tags(self.library)},
             digests=digests,
         )
 
@@ -252,7 +172,7 @@ class Exporter:
 
     def export(
         self,
-        scope: ExportScope,
+        scope: Scope,
         fmt: str,
         path: Path,
         options: ExportOptions | None = None,
@@ -340,8 +260,8 @@ def _sync_directory(folder: Path) -> None:
 __all__ = [
     "ExportCancelled",
     "ExportResult",
-    "ExportScope",
     "Exporter",
-    "ScopeKind",
+    "Scope",
+    "export_title",
     "write_atomic",
 ]

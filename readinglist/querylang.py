@@ -137,8 +137,35 @@ class Nothing:
     """A query that cannot match anything (e.g. ``year:2024..2020``)."""
 
 
+@dataclass(frozen=True, slots=True)
+class InDigest:
+    """Papers seen in one digest. Not written in queries: the views compose it (the index
+    does not hold digests, so the database answers it)."""
+
+    digest_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ids:
+    """Exactly these papers (a selection). Not written in queries: the views compose it."""
+
+    ids: tuple[int, ...]
+
+
 Node: TypeAlias = (
-    Word | Phrase | Flag | DateRange | Recent | IntRange | And | Or | Not | Everything | Nothing
+    Word
+    | Phrase
+    | Flag
+    | DateRange
+    | Recent
+    | IntRange
+    | And
+    | Or
+    | Not
+    | Everything
+    | Nothing
+    | InDigest
+    | Ids
 )
 
 
@@ -571,6 +598,32 @@ def parse(text: str) -> ParsedQuery:
         # Nothing usable was left of a non-blank query: match nothing rather than everything.
         tree = Nothing()
     return ParsedQuery(text, tree, tuple(problems))
+
+
+def conjoin(*nodes: Node) -> Node:
+    """Every one of ``nodes``: how a view's own condition and a typed query are combined
+    (as trees, never by splicing query text)."""
+    children: list[Node] = []
+    for n in nodes:
+        if isinstance(n, Everything):
+            continue
+        children.extend(n.children if isinstance(n, And) else (n,))
+    if any(isinstance(c, Nothing) for c in children):
+        return Nothing()
+    if not children:
+        return Everything()
+    return children[0] if len(children) == 1 else And(tuple(children))
+
+
+def mentions_flag(node: Node, name: str) -> bool:
+    """True when ``is:NAME`` appears anywhere in the tree, negated or not."""
+    if isinstance(node, Flag):
+        return node.name == name
+    if isinstance(node, And | Or):
+        return any(mentions_flag(c, name) for c in node.children)
+    if isinstance(node, Not):
+        return mentions_flag(node.child, name)
+    return False
 
 
 def positive_words(node: Node) -> list[str]:

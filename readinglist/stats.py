@@ -25,15 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from readinglist.records import ReadStatus, ShelfKind, Triage
-from readinglist.store.models import Digest, Paper, PaperTag, Shelf, ShelfItem, Sighting, Tag
+from readinglist.core import Resolver, Scope
+from readinglist.records import ReadStatus, Triage
+from readinglist.store.models import Digest, Paper, PaperTag, Shelf, Sighting, Tag
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from sqlalchemy.orm import Session
 
-    from readinglist.library import Library
+    from readinglist.core import LibraryHandle
 
 DEFAULT_TOP = 10
 _DAY = 86400.0
@@ -183,7 +184,7 @@ class LibraryStats:
 
 
 def compute(
-    library: Library,
+    library: LibraryHandle,
     *,
     now: dt.datetime | None = None,
     tz: dt.tzinfo | None = None,
@@ -211,17 +212,19 @@ def compute(
         digests = _digests(session)
         top_tags = _top_tags(session, top)
         most_seen = _most_seen(session, top)
-        shelf_rows = _shelf_members(session)
+        shelf_rows = [
+            (s.name, s.kind)
+            for s in session.scalars(select(Shelf).order_by(Shelf.position, Shelf.id))
+        ]
     live = [p for p in papers if p.deleted_at is None]
     status_counts = Counter(p.read_status for p in live)
     waiting = {p.id: p for p in live if p.read_status == ReadStatus.UNREAD.value}
     live_ids = {p.id for p in live}
     shelves = []
-    for shelf_id, name, kind, query in shelf_rows.shelves:
-        if kind == ShelfKind.SMART.value:
-            members = _smart_members(library, query or "")
-        else:
-            members = shelf_rows.members.get(shelf_id, [])
+    resolver = Resolver(library)
+    for name, kind in shelf_rows:
+        # The shelf's papers as its view shows them (the scope resolver's answer).
+        members = resolver.resolve(Scope.shelf(name)).ids
         on_shelf = [i for i in members if i in live_ids]
         unread = [waiting[i] for i in on_shelf if i in waiting]
         shelves.append(_age(name, kind, len(on_shelf), unread, now))
@@ -255,12 +258,6 @@ class _PaperRow:
     read_status: str
     triage: str
     deleted_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class _ShelfRows:
-    shelves: list[tuple[int, str, str, str | None]]
-    members: dict[int, list[int]]
 
 
 def _aware(when: dt.datetime) -> dt.datetime:
@@ -394,26 +391,6 @@ def _most_seen(session: Session, top: int) -> list[SeenStat]:
         .limit(top)
     )
     return [SeenStat(i, title, n, ReadStatus(status)) for i, title, status, n in rows]
-
-
-def _shelf_members(session: Session) -> _ShelfRows:
-    shelves = [
-        (s.id, s.name, s.kind, s.query)
-        for s in session.scalars(select(Shelf).order_by(Shelf.position, Shelf.id))
-    ]
-    members: dict[int, list[int]] = defaultdict(list)
-    for shelf_id, paper_id in session.execute(
-        select(ShelfItem.shelf_id, ShelfItem.paper_id).order_by(ShelfItem.position)
-    ):
-        members[shelf_id].append(paper_id)
-    return _ShelfRows(shelves, dict(members))
-
-
-def _smart_members(library: Library, query: str) -> list[int]:
-    # A smart shelf is its saved search; the index is the only thing that can answer it.
-    if not query.strip():
-        return []
-    return library.index.search_ids(query, limit=None, include_trashed=False)
 
 
 __all__ = [

@@ -16,8 +16,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from readinglist import papers as paper_service
+from readinglist import tags as tag_service
+from readinglist.core import NO_CHANGES, Changes
 from readinglist.digest import title_key
-from readinglist.library import LibraryError, PaperFilter, PaperNotFound
+from readinglist.digests import list_digests
+from readinglist.errors import LibraryError, PaperNotFound
 from readinglist.records import ReadStatus, ShelfKind, Triage
 from readinglist.store.models import Shelf, ShelfItem
 
@@ -25,7 +29,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Sequence
 
-    from readinglist.library import Library
+    from readinglist.core import LibraryHandle as Library
     from readinglist.records import DigestInfo, PaperRecord, ShelfInfo, Sighting
     from readinglist.shelves import Shelves
 
@@ -95,7 +99,7 @@ class _DigestOrder:
 
     @classmethod
     def of(cls, library: Library) -> _DigestOrder:
-        ordered = sorted(library.digests(), key=_digest_key)
+        ordered = sorted(list_digests(library), key=_digest_key)
         return cls({d.id: n for n, d in enumerate(ordered)})
 
     def __call__(self, digest_id: int) -> int:
@@ -125,6 +129,7 @@ class TriageSession:
         self._positions = {paper_id: n for n, paper_id in enumerate(self.ids)}
         self.digest_id = digest_id
         self.index = 0
+        self.last: Changes = NO_CHANGES  # what the last decision or undo changed
         self._records: dict[int, PaperRecord] = {}
         self._gone: set[int] = set()
         self._history: list[Decision] = []
@@ -241,7 +246,7 @@ class TriageSession:
 
     def toggle_star(self) -> Decision:
         before = self._before()
-        self.library.set_starred([before.id], not before.starred)
+        self.last = paper_service.set_starred(self.library, [before.id], not before.starred)
         return self._push(Action.STAR, before)
 
     def add_to_shelf(self, key: int) -> Decision | None:
@@ -256,7 +261,7 @@ class TriageSession:
         order = self._shelf_order(name)
         if before.id in order:
             return None
-        self.shelves.add(name, [before.id])
+        self.last = self.shelves.add(name, [before.id]).changes
         return self._push(Action.SHELF, before, shelf=name, shelf_order=tuple(order))
 
     def add_tags(self, names: Iterable[str]) -> Decision | None:
@@ -271,8 +276,8 @@ class TriageSession:
         added = [n for k, n in wanted.items() if k not in have]
         if not added:
             return None
-        known = {title_key(t.name) for t in self.library.tags()}
-        self.library.add_tags([before.id], added)
+        known = {title_key(t.name) for t in tag_service.list_tags(self.library)}
+        self.last = tag_service.add_tags(self.library, [before.id], added)
         return self._push(
             Action.TAG,
             before,
@@ -282,7 +287,7 @@ class TriageSession:
 
     def _decide(self, action: Action, triage: Triage, status: ReadStatus | None) -> Decision:
         before = self._before()
-        self.library.set_triage([before.id], triage, status=status)
+        self.last = paper_service.set_triage(self.library, [before.id], triage, status=status)
         decision = self._push(action, before)
         self.next()
         return decision
@@ -339,31 +344,30 @@ class TriageSession:
             return None
         d = self._history[-1]
         if d.action in DECIDING:
-            self.library.set_triage([d.paper_id], d.triage, status=d.status)
+            self.last = paper_service.set_triage(
+                self.library, [d.paper_id], d.triage, status=d.status
+            )
         elif d.action is Action.STAR:
-            self.library.set_starred([d.paper_id], d.starred)
+            self.last = paper_service.set_starred(self.library, [d.paper_id], d.starred)
         elif d.action is Action.SHELF:
             assert d.shelf is not None
-            self.shelves.restore_order(d.shelf, d.shelf_order)
+            self.last = self.shelves.restore_order(d.shelf, d.shelf_order)
         else:
-            self.library.remove_tags([d.paper_id], d.tags)
-            self._drop_unused_tags(d.new_tags)
+            self.last = tag_service.remove_tags(self.library, [d.paper_id], d.tags)
+            self.last = self.last | self._drop_unused_tags(d.new_tags)
         self._history.pop()
         self._refresh(d.paper_id)
         self.go_to(d.index)
         return d
 
-    def _drop_unused_tags(self, names: Sequence[str]) -> None:
-        """Tags the undone decision created are deleted again, unless used meanwhile."""
-        if not names:
-            return
-        counts = {title_key(t.name): t.count for t in self.library.tags()}
+    def _drop_unused_tags(self, names: Sequence[str]) -> Changes:
+        """Tags the undone decision created are deleted again, unless used meanwhile (by
+        any paper: dismissed and trashed ones too)."""
+        done = NO_CHANGES
         for name in names:
-            if counts.get(title_key(name)) == 0 and not self._tagged_in_trash(name):
-                self.library.delete_tag(name)
-
-    def _tagged_in_trash(self, name: str) -> bool:
-        return bool(self.library.paper_ids(PaperFilter(tag=name, trashed=True)))
+            if not tag_service.in_use(self.library, name):
+                done = done | tag_service.delete(self.library, name)
+        return done
 
     # -- progress -----------------------------------------------------------------------------
 
@@ -403,12 +407,12 @@ class TriageSession:
     # -- reading ------------------------------------------------------------------------------
 
     def _load(self, ids: Sequence[int]) -> None:
-        records = {r.id: r for r in self.library.papers(ids)}
+        records = {r.id: r for r in paper_service.records(self.library, ids)}
         self._records.update(records)
         self._gone.update(i for i in ids if i not in records)
 
     def _fresh(self, paper_id: int) -> PaperRecord:
-        record = self.library.paper(paper_id)  # raises PaperNotFound
+        record = paper_service.record(self.library, paper_id)  # raises PaperNotFound
         self._records[paper_id] = record
         self._gone.discard(paper_id)
         return record

@@ -18,8 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from readinglist.importer import Importer  # noqa: E402
-from readinglist.library import DB_NAME, Library  # noqa: E402
+from readinglist.importing import Importer  # noqa: E402
+from readinglist.layout import DB_NAME  # noqa: E402
+from readinglist.library import Library  # noqa: E402
 from readinglist.maintenance import sqlitefile  # noqa: E402
 from readinglist.records import ReadStatus, Triage  # noqa: E402
 from readinglist.shelves import Shelves  # noqa: E402

@@ -28,7 +28,7 @@ from sqlalchemy import select, update  # noqa: E402
 
 from readinglist import stats  # noqa: E402
 from readinglist.gui.stats_view import StatsView  # noqa: E402
-from readinglist.importer import Importer  # noqa: E402
+from readinglist.importing import Importer  # noqa: E402
 from readinglist.library import Library  # noqa: E402
 from readinglist.records import ReadStatus, Triage  # noqa: E402
 from readinglist.shelves import Shelves  # noqa: E402

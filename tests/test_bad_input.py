@@ -20,9 +20,11 @@ from click.testing import CliRunner
 from sqlalchemy import event
 
 from readinglist.cli.main import cli
-from readinglist.export import Exporter, ExportScope
-from readinglist.importer import FileReport, Importer
-from readinglist.library import Library, LibraryError
+from readinglist.core import Scope
+from readinglist.errors import LibraryError
+from readinglist.export import Exporter
+from readinglist.importing import FileReport, Importer
+from readinglist.library import Library
 from tests.conftest import ABSTRACT, digest_text
 
 GOOD = digest_text(("Keeping Old Skills", ABSTRACT))
@@ -204,7 +206,7 @@ def test_html_and_script_in_titles_and_notes_stay_text(lib: Library, tmp_path: P
     assert HOSTILE in as_json.output.replace('\\"', '"')
 
     page = tmp_path / "export.html"
-    Exporter(lib).export(ExportScope.selection([paper.id]), "html", page)
+    Exporter(lib).export(Scope.papers([paper.id]), "html", page)
     html = page.read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "<b onmouseover" not in html
@@ -293,7 +295,7 @@ def test_disk_full_during_an_export_keeps_the_old_file(
 
     monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(LibraryError, match="disk is full"):
-        Exporter(lib).export(ExportScope.library(), "md", target)
+        Exporter(lib).export(Scope.library(), "md", target)
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["library", "reading-list.md"]

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from readinglist import bundle as bundle_module
-from readinglist.bundle import NOTE_SEPARATOR, looks_like_bundle
-from readinglist.export import Exporter, ExportScope
-from readinglist.importer import Importer
+from readinglist.core import Scope
+from readinglist.export import Exporter
+from readinglist.importing import NOTE_SEPARATOR, Importer, looks_like_bundle
+from readinglist.importing import bundles as bundle_module
 from readinglist.library import Library
 from readinglist.records import ReadStatus, ShelfKind, Triage
 from readinglist.shelves import Shelves
@@ -34,7 +34,7 @@ def target(tmp_path: Path) -> Iterator[Library]:
         yield lib
 
 
-def _export(library: Library, scope: ExportScope, path: Path, fmt: str = "json") -> Path:
+def _export(library: Library, scope: Scope, path: Path, fmt: str = "json") -> Path:
     Exporter(library).export(scope, fmt, path)
     return path
 
@@ -49,18 +49,18 @@ def test_a_shelf_round_trips_into_a_fresh_library_identically(
     source: tuple[Library, Sample], target: Library, tmp_path: Path
 ) -> None:
     lib, sample = source
-    first = _export(lib, ExportScope.shelf("To read"), tmp_path / "shelf.json")
+    first = _export(lib, Scope.shelf("To read"), tmp_path / "shelf.json")
     result = Importer(target).import_files([first])
     (report,) = result.files
     assert report.ok, report.error
     assert (report.entries, report.new, report.duplicates) == (4, 4, 0)
 
-    again = _export(target, ExportScope.shelf("To read"), tmp_path / "again.json")
+    again = _export(target, Scope.shelf("To read"), tmp_path / "again.json")
     assert _without_time(again) == _without_time(first)
     # And every other format agrees too (same records, same order, same keys).
     for fmt in ("md", "bibtex", "csv"):
-        a, _ = Exporter(lib).render(ExportScope.shelf("To read"), fmt)
-        b, _ = Exporter(target).render(ExportScope.shelf("To read"), fmt)
+        a, _ = Exporter(lib).render(Scope.shelf("To read"), fmt)
+        b, _ = Exporter(target).render(Scope.shelf("To read"), fmt)
         if fmt == "csv":  # ids are local to each library
             a, b = (_drop_first_column(x) for x in (a, b))
         assert a == b
@@ -91,9 +91,9 @@ def test_the_whole_library_is_a_backup(
     source: tuple[Library, Sample], target: Library, tmp_path: Path
 ) -> None:
     lib, _sample = source
-    backup = _export(lib, ExportScope.library(), tmp_path / "backup.json")
+    backup = _export(lib, Scope.library(), tmp_path / "backup.json")
     assert Importer(target).import_files([backup]).files[0].ok
-    assert _without_time(_export(target, ExportScope.library(), tmp_path / "b.json")) == (
+    assert _without_time(_export(target, Scope.library(), tmp_path / "b.json")) == (
         _without_time(backup)
     )
     assert [(s.name, s.kind, s.query) for s in Shelves(target).list()] == [
@@ -109,7 +109,7 @@ def test_importing_merges_with_papers_already_there(
     source: tuple[Library, Sample], target: Library, tmp_path: Path
 ) -> None:
     lib, sample = source
-    exported = _export(lib, ExportScope.shelf("To read"), tmp_path / "shelf.json")
+    exported = _export(lib, Scope.shelf("To read"), tmp_path / "shelf.json")
     # The target already has the same digest, with its own edits on two of the papers.
     Importer(target).import_files([sample.digest])
     ids = {r.title.split()[0].rstrip(":"): r.id for r in target.list_papers()}
@@ -151,7 +151,7 @@ def test_an_existing_shelf_keeps_its_order_and_gains_the_rest(
     source: tuple[Library, Sample], target: Library, tmp_path: Path
 ) -> None:
     lib, sample = source
-    exported = _export(lib, ExportScope.shelf("To read"), tmp_path / "shelf.json")
+    exported = _export(lib, Scope.shelf("To read"), tmp_path / "shelf.json")
     Importer(target).import_files([sample.digest])
     ids = {r.title.split()[0].rstrip(":"): r.id for r in target.list_papers()}
     Shelves(target).create("to READ")
@@ -166,7 +166,7 @@ def test_a_shelf_of_another_kind_is_left_alone_with_a_warning(
     source: tuple[Library, Sample], target: Library, tmp_path: Path
 ) -> None:
     lib, _sample = source
-    exported = _export(lib, ExportScope.shelf("To read"), tmp_path / "shelf.json")
+    exported = _export(lib, Scope.shelf("To read"), tmp_path / "shelf.json")
     Shelves(target).create("To read", query="anything")
     (report,) = Importer(target).import_files([exported]).files
     assert report.ok
@@ -180,7 +180,7 @@ def test_preview_describes_a_bundle_without_writing(
     source: tuple[Library, Sample], target: Library, tmp_path: Path
 ) -> None:
     lib, sample = source
-    exported = _export(lib, ExportScope.library(), tmp_path / "all.json")
+    exported = _export(lib, Scope.library(), tmp_path / "all.json")
     Importer(target).import_files([sample.digest])
     target.set_note(1, "untouched")
     before = [r.to_json() for r in target.list_papers()]
@@ -222,7 +222,7 @@ def test_a_bundle_failing_midway_leaves_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     lib, _sample = source
-    exported = _export(lib, ExportScope.shelf("To read"), tmp_path / "shelf.json")
+    exported = _export(lib, Scope.shelf("To read"), tmp_path / "shelf.json")
 
     def fail(*_a: object, **_k: object) -> None:
         raise OSError(28, "No space left on device")
@@ -267,9 +267,8 @@ def test_trashed_papers_in_a_bundle_stay_in_the_trash(target: Library, tmp_path:
 
 
 def _trash_filter() -> Any:
-    from readinglist.library import PaperFilter
 
-    return PaperFilter(trashed=True)
+    return Scope.trash()
 
 
 @pytest.mark.parametrize(
@@ -284,12 +283,5 @@ def _trash_filter() -> Any:
         (b"", False),
     ],
 )
-def test_looks_like_bundle(tmp_path: Path, content: bytes, expected: bool) -> None:
-    path = tmp_path / "file"
-    path.write_bytes(content)
-    assert looks_like_bundle(path) is expected
-
-
-def test_looks_like_bundle_on_odd_paths(tmp_path: Path) -> None:
-    assert looks_like_bundle(tmp_path) is False
-    assert looks_like_bundle(tmp_path / "missing.json") is False
+def test_looks_like_bundle(content: bytes, expected: bool) -> None:
+    assert looks_like_bundle(content) is expected

@@ -13,10 +13,12 @@ from click.testing import CliRunner
 
 from readinglist import export as export_module
 from readinglist.cli.main import cli
-from readinglist.export import ExportCancelled, Exporter, ExportScope, write_atomic
+from readinglist.core import Scope
+from readinglist.errors import LibraryError
+from readinglist.export import ExportCancelled, Exporter, write_atomic
 from readinglist.exporters import FORMATS, ExportOptions
-from readinglist.importer import Importer
-from readinglist.library import Library, LibraryError
+from readinglist.importing import Importer
+from readinglist.library import Library
 from readinglist.shelves import Shelves
 from tests.exporters.readers import (
     bibtexparser_entries,
@@ -60,68 +62,66 @@ def _titles(library: Library, ids: list[int]) -> list[str]:
 
 def test_shelf_scope_keeps_the_manual_order(library: Library, sample: Sample) -> None:
     exporter = Exporter(library)
-    assert exporter.paper_ids(ExportScope.shelf("TO READ")) == sample.order
-    records = exporter.records(ExportScope.shelf("to read"))
+    assert exporter.paper_ids(Scope.shelf("TO READ")) == sample.order
+    records = exporter.records(Scope.shelf("to read"))
     assert [r.id for r in records] == sample.order
-    text, count = exporter.render(ExportScope.shelf("to read"), "md")
+    text, count = exporter.render(Scope.shelf("to read"), "md")
     assert count == 4
     assert markdown_texts(text)[0] == "To read"  # the shelf's own spelling
 
 
 def test_smart_shelf_scope_follows_its_query(library: Library, sample: Sample) -> None:
     library.add_tags([sample.ids["Epsilon"]], ["unrelated"])
-    ids = Exporter(library).paper_ids(ExportScope.shelf("LoRA papers"))
+    ids = Exporter(library).paper_ids(Scope.shelf("LoRA papers"))
     assert set(ids) <= set(sample.ids.values())
 
 
 def test_selection_scope_keeps_the_given_order(library: Library, sample: Sample) -> None:
     wanted = [sample.ids["Epsilon"], sample.ids["Alpha"]]
-    assert Exporter(library).paper_ids(ExportScope.selection(wanted)) == wanted
+    assert Exporter(library).paper_ids(Scope.papers(wanted)) == wanted
     with pytest.raises(LibraryError, match="no paper with id 999"):
-        Exporter(library).paper_ids(ExportScope.selection([*wanted, 999]))
+        Exporter(library).paper_ids(Scope.papers([*wanted, 999]))
 
 
 def test_tag_scope(library: Library, sample: Sample) -> None:
-    ids = Exporter(library).paper_ids(ExportScope.tag("LORA"))
+    ids = Exporter(library).paper_ids(Scope.tag("LORA"))
     assert sorted(ids) == sorted([sample.ids["Alpha"], sample.ids["Beta"]])
     with pytest.raises(LibraryError, match="no tag named 'nope'"):
-        Exporter(library).paper_ids(ExportScope.tag("nope"))
+        Exporter(library).paper_ids(Scope.tag("nope"))
 
 
 def test_query_scope_leaves_out_the_trash(library: Library, sample: Sample) -> None:
     exporter = Exporter(library)
-    found = exporter.paper_ids(ExportScope.query("Epsilon"))
+    found = exporter.paper_ids(Scope.search("Epsilon"))
     assert found == [sample.ids["Epsilon"]]
     library.trash([sample.ids["Epsilon"]])
-    assert exporter.paper_ids(ExportScope.query("Epsilon")) == []
-    with pytest.raises(LibraryError, match="query is empty"):
-        exporter.paper_ids(ExportScope.query("  "))
+    assert exporter.paper_ids(Scope.search("Epsilon")) == []
 
 
 def test_library_scope_holds_every_live_paper(library: Library, sample: Sample) -> None:
     library.trash([sample.ids["Beta"]])
-    ids = Exporter(library).paper_ids(ExportScope.library())
+    ids = Exporter(library).paper_ids(Scope.library())
     assert sorted(ids) == sorted(set(sample.ids.values()) - {sample.ids["Beta"]})
 
 
 def test_unknown_shelf_and_format(library: Library, sample: Sample) -> None:
     with pytest.raises(LibraryError, match="no shelf named 'Nope'"):
-        Exporter(library).render(ExportScope.shelf("Nope"), "md")
+        Exporter(library).render(Scope.shelf("Nope"), "md")
     with pytest.raises(LibraryError, match="unknown export format 'docx'"):
-        Exporter(library).render(ExportScope.library(), "docx")
+        Exporter(library).render(Scope.library(), "docx")
 
 
 @pytest.mark.parametrize(
     ("scope", "text"),
     [
-        (ExportScope.shelf("To read"), "shelf “To read”"),
-        (ExportScope.selection([1, 2, 2]), "2 selected papers"),
-        (ExportScope.tag("lora"), "tag “lora”"),
-        (ExportScope.query("x y"), "search “x y”"),
-        (ExportScope.library(), "the whole library"),
+        (Scope.shelf("To read"), "shelf “To read”"),
+        (Scope.papers([1, 2, 2]), "2 selected papers"),
+        (Scope.tag("lora"), "tag “lora”"),
+        (Scope.search("x y"), "search “x y”"),
+        (Scope.library(), "the whole library"),
     ],
 )
-def test_scopes_describe_themselves(scope: ExportScope, text: str) -> None:
+def test_scopes_describe_themselves(scope: Scope, text: str) -> None:
     assert scope.describe() == text
 
 
@@ -133,7 +133,7 @@ def test_export_writes_the_file_and_reports(
 ) -> None:
     dest = tmp_path / "out" / "list.bib"
     dest.parent.mkdir()
-    result = Exporter(library).export(ExportScope.shelf("To read"), "bibtex", dest)
+    result = Exporter(library).export(Scope.shelf("To read"), "bibtex", dest)
     assert result.path == dest
     assert result.papers == 4
     assert result.size == dest.stat().st_size
@@ -146,9 +146,9 @@ def test_export_writes_the_file_and_reports(
 
 def test_csv_files_get_a_byte_order_mark(library: Library, sample: Sample, tmp_path: Path) -> None:
     dest = tmp_path / "list.csv"
-    Exporter(library).export(ExportScope.shelf("To read"), "csv", dest, ExportOptions())
+    Exporter(library).export(Scope.shelf("To read"), "csv", dest, ExportOptions())
     assert dest.read_bytes().startswith(b"\xef\xbb\xbf")
-    text, _ = Exporter(library).render(ExportScope.shelf("To read"), "csv")
+    text, _ = Exporter(library).render(Scope.shelf("To read"), "csv")
     assert not text.startswith("\ufeff")  # standard output: no mark
 
 
@@ -156,7 +156,7 @@ def test_replacing_keeps_the_file_mode(library: Library, sample: Sample, tmp_pat
     dest = tmp_path / "list.md"
     dest.write_text("old")
     dest.chmod(0o600)
-    Exporter(library).export(ExportScope.library(), "md", dest)
+    Exporter(library).export(Scope.library(), "md", dest)
     assert dest.stat().st_mode & 0o777 == 0o600
     assert dest.read_text("utf-8") != "old"
 
@@ -195,7 +195,7 @@ def test_disk_full_keeps_the_old_file_and_leaves_no_temp_file(
         "readinglist.export.os.fdopen", lambda fd, mode: _FullDisk(real_fdopen(fd, mode))
     )
     with pytest.raises(LibraryError) as caught:
-        Exporter(library).export(ExportScope.shelf("To read"), "md", dest)
+        Exporter(library).export(Scope.shelf("To read"), "md", dest)
     assert str(caught.value) == f"{dest}: cannot write the export: the disk is full"
     assert dest.read_text(encoding="utf-8") == "the previous export"
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["list.md"]
@@ -213,7 +213,7 @@ def test_a_failing_export_never_touches_the_file(
 
     monkeypatch.setitem(FORMATS, "html", FORMATS["html"].__class__("html", "x", ".html", broken))
     with pytest.raises(RuntimeError):
-        Exporter(library).export(ExportScope.library(), "html", dest)
+        Exporter(library).export(Scope.library(), "html", dest)
     assert dest.read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
@@ -249,7 +249,7 @@ def test_unwritable_destinations_get_a_clear_error(
         # Tests run as root in CI, where chmod cannot take write permission away.
         monkeypatch.setattr("readinglist.export.tempfile.mkstemp", refuse)
     with pytest.raises(LibraryError) as caught:
-        Exporter(library).export(ExportScope.library(), "md", dest)
+        Exporter(library).export(Scope.library(), "md", dest)
     message = str(caught.value)
     assert message.startswith(f"{dest}: ")
     assert reason.format(parent=dest.parent) in message
@@ -258,7 +258,7 @@ def test_unwritable_destinations_get_a_clear_error(
 def test_cancel_writes_nothing(library: Library, sample: Sample, tmp_path: Path) -> None:
     dest = tmp_path / "x.md"
     with pytest.raises(ExportCancelled):
-        Exporter(library).export(ExportScope.library(), "md", dest, cancelled=lambda: True)
+        Exporter(library).export(Scope.library(), "md", dest, cancelled=lambda: True)
     assert not dest.exists()
 
 
@@ -268,7 +268,7 @@ def test_progress_is_reported_chunk_by_chunk(
     monkeypatch.setattr(export_module, "CHUNK", 2)
     calls: list[tuple[int, int]] = []
     Exporter(library).export(
-        ExportScope.library(), "ris", tmp_path / "x.ris", progress=lambda d, t: calls.append((d, t))
+        Scope.library(), "ris", tmp_path / "x.ris", progress=lambda d, t: calls.append((d, t))
     )
     assert calls == [(0, 5), (2, 5), (4, 5), (5, 5)]
 
@@ -374,7 +374,7 @@ def _export_shared_shelf(library: Library, shared_digests: list[Path], tmp_path:
     out: dict[str, str] = {}
     for fmt, spec in FORMATS.items():
         dest = tmp_path / f"shared-{fmt}{spec.extension}"
-        result = exporter.export(ExportScope.shelf("Shared"), fmt, dest)
+        result = exporter.export(Scope.shelf("Shared"), fmt, dest)
         assert result.papers == len(chosen)
         out[fmt] = dest.read_text("utf-8-sig" if fmt == "csv" else "utf-8")
 

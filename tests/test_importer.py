@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.store.models import Digest, Paper, Sighting
 from tests.conftest import ABSTRACT, digest_text
@@ -119,11 +119,11 @@ def test_a_bad_file_imports_nothing_and_does_not_stop_the_others(
 def test_a_file_failing_mid_import_leaves_nothing(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import readinglist.importer as importer_module
+    import readinglist.importing.importer as importer_module
 
     f = write(tmp_path / "a.txt", digest_text(*[(f"Paper {n}", ABSTRACT) for n in range(10)]))
     g = write(tmp_path / "b.txt", digest_text(("Survivor", ABSTRACT), label="Mar 12"))
-    real_new = importer_module._new_paper
+    real_new = importer_module.new_paper  # type: ignore[attr-defined]
     made = 0
 
     def failing_new_paper(*args: Any) -> Paper:
@@ -133,9 +133,13 @@ def test_a_file_failing_mid_import_leaves_nothing(
             raise OSError(28, "No space left on device")
         return real_new(*args)
 
-    monkeypatch.setattr(importer_module, "_new_paper", failing_new_paper)
+    monkeypatch.setattr(importer_module, "new_paper", failing_new_paper)
     result = Importer(library).import_files([f, g])
     assert "No space left on device" in str(result.files[0].error)
+    # What rolled back is not counted: only the survivor is new.
+    assert (result.files[0].new, result.files[0].new_ids) == (0, [])
+    assert result.new == 1
+    assert result.to_json()["new"] == 1
     assert result.files[1].error is None
     assert [p.title for p in library.list_papers()] == ["Survivor"]
     assert counts(library) == (1, 1, 1)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from readinglist.importer import Importer
-from readinglist.library import Library, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.importing import Importer
+from readinglist.library import Library
 from readinglist.shelves import Shelves
 from tests.conftest import ABSTRACT, digest_text
 
@@ -40,11 +41,12 @@ def test_move_sets_the_manual_order(
     assert shelves.paper_ids("To read") == [ids[i] for i in expected]
 
 
-def test_adding_twice_never_duplicates(shelves: Shelves, ids: list[int]) -> None:
+def test_adding_twice_never_duplicates_nor_moves(shelves: Shelves, ids: list[int]) -> None:
     shelves.create("S")
-    assert shelves.add("S", ids[:3]) == 3
-    assert shelves.add("S", [ids[1], ids[4]]) == 1
-    assert shelves.paper_ids("S") == [ids[0], ids[2], ids[1], ids[4]]
+    assert shelves.add("S", ids[:3]).papers == tuple(ids[:3])
+    again = shelves.add("S", [ids[1], ids[4]])
+    assert (again.papers, again.already) == ((ids[4],), (ids[1],))
+    assert shelves.paper_ids("S") == [ids[0], ids[1], ids[2], ids[4]]  # ids[1] kept its place
     assert shelves.get("s").count == 4
 
 
@@ -81,13 +83,13 @@ def test_rename_delete_and_clashes(library: Library, shelves: Shelves, ids: list
     shelves.rename("Two", "Deux")
     assert library.paper(ids[0]).shelves == ("Deux",)
     assert library.index.search_ids("Paper") != []
-    assert shelves.delete("Deux") == ids[:2]
+    assert list(shelves.delete("Deux").papers) == ids[:2]
     assert [s.name for s in shelves.list()] == ["One"]
     assert library.count() == 5
 
 
 def test_smart_shelf_refuses_manual_edits(shelves: Shelves, ids: list[int]) -> None:
-    info = shelves.create("Forgetting", query="forgetting")
+    info = shelves.create("Forgetting", query="forgetting").info
     assert info.query == "forgetting"
     with pytest.raises(LibraryError, match="smart shelf"):
         shelves.add("Forgetting", ids[:1])

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from readinglist import stats
 from readinglist.cli.main import cli
-from readinglist.importer import Importer
+from readinglist.importing import Importer
+from readinglist.library import Library
 from readinglist.records import ReadStatus, Triage
 from readinglist.shelves import Shelves
 from readinglist.store.models import Digest, Paper
@@ -224,6 +225,14 @@ def test_stats_text(library_dir: Path, known: dict[str, int]) -> None:
 
 
 def test_stats_text_empty_library(library_dir: Path) -> None:
+    Library.open(library_dir).close()  # a library with nothing in it yet
     result = CliRunner().invoke(cli, ["--library", str(library_dir), "stats"])
     assert result.exit_code == 0
     assert "Import a digest" in result.output
+
+
+def test_stats_of_a_folder_without_a_library_refuses(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--library", str(tmp_path / "nothing"), "stats"])
+    assert result.exit_code == 1
+    assert "no library here" in result.output
+    assert not (tmp_path / "nothing").exists()  # nothing was created

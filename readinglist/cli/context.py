@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from readinglist.library import Library, LibraryError, default_location
-from readinglist.store.location import LocationError, is_url, parse_location
+from readinglist.errors import LibraryError
+from readinglist.layout import default_location, is_url
+from readinglist.library import Library
+from readinglist.store.location import LocationError, parse_location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from readinglist.core import Changes
 
 
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
@@ -37,6 +41,9 @@ class State:
     def __init__(self, location: Path | str | None) -> None:
         self.where: Path | str = location if location is not None else default_location()
         self._library: Library | None = None
+        # Only the commands that bring papers in (import, the window) may start a new
+        # library; every other command refuses a folder that holds none.
+        self.create = False
 
     @property
     def shared(self) -> bool:
@@ -57,9 +64,11 @@ class State:
     def library(self) -> Library:
         if self._library is None:
             try:
-                self._library = Library.open(self.where)
+                self._library = Library.open(self.where, create=self.create)
             except LibraryError as err:
                 raise click.ClickException(str(err)) from err
+            for warning in self._library.warnings:
+                click.secho(f"warning: {warning}", fg="yellow", err=True)
         return self._library
 
     def close(self) -> None:
@@ -68,6 +77,12 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def warn(changes: Changes) -> None:
+    """Say what went wrong after a change was saved (it stays saved; exit status 0)."""
+    for warning in changes.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
 
 
 @contextmanager

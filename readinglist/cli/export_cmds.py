@@ -9,7 +9,8 @@ import click
 
 from readinglist.cli import output
 from readinglist.cli.context import State, pass_state, user_errors
-from readinglist.export import Exporter, ExportScope
+from readinglist.core import Scope
+from readinglist.export import Exporter
 from readinglist.exporters import FORMATS, ExportOptions
 
 EPILOG = """\b
@@ -98,15 +99,17 @@ def export(
 ) -> None:
     """Export papers to Markdown, HTML, BibTeX, CSL-JSON, RIS, CSV or a JSON bundle."""
     scopes = [
-        ExportScope.shelf(shelf) if shelf is not None else None,
-        ExportScope.tag(tag) if tag is not None else None,
-        ExportScope.query(query) if query is not None else None,
-        ExportScope.selection(_parse_ids(ids)) if ids else None,
-        ExportScope.library() if everything else None,
+        Scope.shelf(shelf) if shelf is not None else None,
+        Scope.tag(tag) if tag is not None else None,
+        Scope.search(query) if query is not None else None,
+        Scope.papers(_parse_ids(ids)) if ids else None,
+        Scope.library() if everything else None,
     ]
     chosen = [s for s in scopes if s is not None]
     if len(chosen) != 1:
         raise click.UsageError("choose exactly one of --shelf, --tag, --query, --ids, --all")
+    if query is not None and not query.strip():
+        raise click.UsageError("the search query is empty")
     scope = chosen[0]
     if fmt is None:
         fmt = _format_for(path)

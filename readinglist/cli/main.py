@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from readinglist import __version__
+from readinglist import querylang as ql
 from readinglist.cli import output
 from readinglist.cli.completion_cmds import completion as completion_command
-from readinglist.cli.context import State, library_location, pass_state, user_errors
+from readinglist.cli.context import State, library_location, pass_state, user_errors, warn
 from readinglist.cli.examples import add_examples
 from readinglist.cli.export_cmds import export as export_command
 from readinglist.cli.maintenance_cmds import backup as backup_command
@@ -25,8 +26,9 @@ from readinglist.cli.search_cmds import search as search_command
 from readinglist.cli.search_cmds import similar as similar_command
 from readinglist.cli.shared_cmds import copy_library_command
 from readinglist.cli.stats_cmds import stats as stats_command
-from readinglist.importer import Importer
-from readinglist.library import Library, PaperFilter
+from readinglist.core import Resolver, Scope
+from readinglist.importing import Importer
+from readinglist.layout import has_library
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves
 
@@ -98,6 +100,10 @@ def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
     state = ctx.find_object(State)
     assert state is not None
     if not smoke_test and not _has_display():
+        if isinstance(state.where, Path) and not has_library(state.where):
+            click.echo(f"No display to open the window on, and no library yet at {state.where}.")
+            click.echo("Import a digest to start one:  readinglist import DIGEST.txt")
+            return
         click.echo("No display to open the window on; here is the library's summary.", err=True)
         ctx.invoke(summary)
         return
@@ -112,6 +118,7 @@ def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
 @pass_state
 def import_(state: State, files: tuple[Path, ...], as_json: bool) -> None:
     """Import digest files. Exit status 1 if any file failed (the others still import)."""
+    state.create = True  # importing may start a new library
     importer = Importer(state.library)
     with output.progress(len(files), "Importing", enabled=not as_json and len(files) > 1) as bar:
         result = importer.import_files(list(files), progress=lambda n, _t, _p: bar(n))
@@ -135,6 +142,9 @@ def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
             ),
             click.option("--shelf", help="Only papers on this shelf, in its order."),
             click.option("--trash", is_flag=True, help="List the papers in the Trash instead."),
+            click.option(
+                "--dismissed", is_flag=True, help="List the papers dismissed in triage instead."
+            ),
             click.option("--query", "-q", help="A search query (see README: query language)."),
             click.option("--limit", type=click.IntRange(min=1), help="At most this many papers."),
             click.option("--json", "as_json", is_flag=True, help="Print JSON paper objects."),
@@ -142,6 +152,36 @@ def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ):
         func = decorator(func)
     return func
+
+
+def list_scope(
+    *,
+    tag: str | None = None,
+    starred: bool | None = None,
+    status: str | None = None,
+    shelf: str | None = None,
+    trash: bool = False,
+    dismissed: bool = False,
+    query: str | None = None,
+) -> Scope:
+    """The scope ``list``'s options name: the first of them is the view, the rest narrow it."""
+    asked: list[tuple[Scope, ql.Node]] = []
+    if trash:
+        asked.append((Scope.trash(), ql.Flag("trashed")))
+    if dismissed:
+        asked.append((Scope.dismissed(), ql.Flag("dismissed")))
+    if shelf is not None:
+        asked.append((Scope.shelf(shelf), ql.Phrase(shelf, "shelf")))
+    if tag is not None:
+        asked.append((Scope.tag(tag), ql.Phrase(tag, "tag")))
+    if starred:
+        asked.append((Scope.starred(), ql.Flag("starred")))
+    if status is not None:
+        asked.append((Scope.status(status), ql.Flag(status)))
+    scope = asked[0][0] if asked else Scope.all()
+    for _view, condition in asked[1:]:
+        scope = scope.matching(condition)
+    return scope.narrowed(query or "")
 
 
 @cli.command(
@@ -156,39 +196,37 @@ def list_(
     status: str | None,
     shelf: str | None,
     trash: bool,
+    dismissed: bool,
     query: str | None,
     limit: int | None,
     as_json: bool,
 ) -> None:
-    """List papers (newest first; a shelf in its manual order)."""
+    """List papers (newest first; a shelf in its manual order; a search best first).
+
+    Dismissed papers are left out unless asked for (--dismissed, or is:dismissed in the
+    query), as everywhere: see docs/query-language.md.
+    """
     lib = state.library
-    flt = PaperFilter(
+    scope = list_scope(
         tag=tag,
-        starred=True if starred else None,
-        status=ReadStatus(status) if status else None,
+        starred=starred,
+        status=status,
         shelf=shelf,
-        trashed=trash,
+        trash=trash,
+        dismissed=dismissed,
+        query=query,
     )
+    resolver = Resolver(lib)
     with user_errors():
-        if shelf is not None:
-            Shelves(lib).get(shelf)
-        ids = lib.paper_ids(flt)
-        if query:
-            ids = _query_ids(lib, query, ids)
-        records = lib.papers(ids[:limit] if limit else ids)
+        resolver.check(scope.base)
+        found = resolver.resolve(scope)
+        if found.outcome is not None and found.outcome.message:
+            click.secho(f"warning: {found.outcome.message}", fg="yellow", err=True)
+        records = lib.papers(found.ids[:limit] if limit else found.ids)
     if as_json:
         output.print_json([r.to_json() for r in records])
     else:
         output.print_papers(records)
-
-
-def _query_ids(lib: Library, query: str, within: Sequence[int]) -> list[int]:
-    """Papers the query finds among ``within``, best first (see docs/query-language.md)."""
-    outcome = lib.search(query, limit=None, snippets=False, include_trashed=True)
-    if outcome.message:
-        click.secho(f"warning: {outcome.message}", fg="yellow", err=True)
-    allowed = set(within)
-    return [hit.id for hit in outcome.hits if hit.id in allowed]
 
 
 @cli.command(epilog="\b\nExample:\n  readinglist show 42 --json")
@@ -216,10 +254,11 @@ def tag(state: State, paper_id: int, tags: tuple[str, ...], remove: bool) -> Non
     """Add tags to a paper (or remove them)."""
     with user_errors():
         if remove:
-            state.library.remove_tags([paper_id], tags)
+            changes = state.library.remove_tags([paper_id], tags)
         else:
-            state.library.add_tags([paper_id], tags)
+            changes = state.library.add_tags([paper_id], tags)
         record = state.library.paper(paper_id)
+    warn(changes)
     click.echo(f"{paper_id}: tags: {', '.join(record.tags) or '(none)'}")
 
 
@@ -230,37 +269,56 @@ def tag(state: State, paper_id: int, tags: tuple[str, ...], remove: bool) -> Non
 def star(state: State, paper_ids: tuple[int, ...], off: bool) -> None:
     """Star papers (or unstar them with --off)."""
     with user_errors():
-        state.library.set_starred(paper_ids, not off)
+        changes = state.library.set_starred(paper_ids, not off)
+    warn(changes)
     word = "unstarred" if off else "starred"
     click.echo(f"{word} {len(paper_ids)} paper{'s' if len(paper_ids) != 1 else ''}")
 
 
 @cli.command(
     epilog="\b\nExamples:\n  readinglist note 42 'Read section 3 first.'\n"
-    "  readinglist note 42 --file notes.md"
+    "  readinglist note 42 --file notes.md\n"
+    "  echo 'Reread the proofs.' | readinglist note 42 --file -"
 )
 @click.argument("paper_id", type=int)
 @click.argument("text", required=False)
 @click.option(
     "--file",
     "file_",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Read the note (Markdown) from a file; '-' reads standard input.",
 )
+@click.option(
+    "--if-version",
+    "if_version",
+    type=click.IntRange(min=0),
+    help="Save only if the note is still at this version (its note_version; 0: no note), "
+    "so a colleague's newer note on a shared library is never overwritten.",
+)
 @pass_state
-def note(state: State, paper_id: int, text: str | None, file_: Path | None) -> None:
+def note(
+    state: State, paper_id: int, text: str | None, file_: Path | None, if_version: int | None
+) -> None:
     """Set a paper's note (Markdown). An empty note removes it."""
     if (text is None) == (file_ is None):
         raise click.UsageError("give the note TEXT or --file F (one of them)")
     if file_ is not None:
         try:
-            text = file_.read_text(encoding="utf-8")
+            text = sys.stdin.read() if str(file_) == "-" else file_.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise click.ClickException(f"{file_}: cannot read the note: {err}") from err
     assert text is not None
     with user_errors():
-        state.library.set_note(paper_id, text)
-    click.echo(f"{paper_id}: note saved ({len(text)} characters)")
+        saved = state.library.set_note(paper_id, text, expected_version=if_version)
+    warn(saved.changes)
+    if saved.replaced_author is not None:
+        click.secho(
+            f"warning: this replaced a note last saved by {saved.replaced_author} "
+            "(use --if-version to save only over the version you read)",
+            fg="yellow",
+            err=True,
+        )
+    click.echo(f"{paper_id}: note saved ({len(text)} characters, version {saved.version})")
 
 
 @cli.command(epilog="\b\nExample:\n  readinglist status 42 read")
@@ -270,7 +328,8 @@ def note(state: State, paper_id: int, text: str | None, file_: Path | None) -> N
 def status(state: State, paper_id: int, status: str) -> None:
     """Set a paper's read status."""
     with user_errors():
-        state.library.set_status([paper_id], ReadStatus(status))
+        changes = state.library.set_status([paper_id], ReadStatus(status))
+    warn(changes)
     click.echo(f"{paper_id}: {status}")
 
 
@@ -279,7 +338,7 @@ def status(state: State, paper_id: int, status: str) -> None:
 def reindex(state: State) -> None:
     """Rebuild the search index from the library."""
     lib = state.library
-    total = lib.count(PaperFilter()) + lib.count(PaperFilter(trashed=True))
+    total = lib.count(Scope.library()) + lib.count(Scope.trash())
     with output.progress(total, "Indexing", enabled=True) as bar:
         n = lib.reindex(progress=lambda done, _total: bar(done))
     click.echo(f"indexed {n} papers")
@@ -291,7 +350,8 @@ def reindex(state: State) -> None:
 def trash(state: State, paper_ids: tuple[int, ...]) -> None:
     """Move papers to the Trash (restorable with their tags, notes and shelves)."""
     with user_errors():
-        state.library.trash(paper_ids)
+        changes = state.library.trash(paper_ids)
+    warn(changes)
     click.echo(f"moved {len(paper_ids)} to the Trash")
 
 
@@ -314,7 +374,8 @@ def restore(ctx: click.Context, targets: tuple[str, ...], yes: bool) -> None:
         state = ctx.find_object(State)
         assert state is not None
         with user_errors():
-            state.library.restore(paper_ids)
+            changes = state.library.restore(paper_ids)
+        warn(changes)
         click.echo(f"restored {len(paper_ids)}")
     elif len(targets) == 1:
         ctx.invoke(backup_restore, backup_name=targets[0], yes=yes, as_json=False)
@@ -350,8 +411,8 @@ def shelf_list(state: State, as_json: bool) -> None:
 def shelf_create(state: State, name: str, query: str | None) -> None:
     """Create a shelf."""
     with user_errors():
-        info = Shelves(state.library).create(name, query=query)
-    click.echo(f"created shelf {info.name!r}")
+        created = Shelves(state.library).create(name, query=query)
+    click.echo(f"created shelf {created.info.name!r}")
 
 
 @shelf.command("rename")
@@ -371,8 +432,8 @@ def shelf_rename(state: State, old: str, new: str) -> None:
 def shelf_delete(state: State, name: str) -> None:
     """Delete a shelf (its papers stay in the library)."""
     with user_errors():
-        ids = Shelves(state.library).delete(name)
-    click.echo(f"deleted shelf {name!r} ({len(ids)} papers stay in the library)")
+        deleted = Shelves(state.library).delete(name)
+    click.echo(f"deleted shelf {name!r} ({len(deleted.papers)} papers stay in the library)")
 
 
 @shelf.command("add")
@@ -380,12 +441,14 @@ def shelf_delete(state: State, name: str) -> None:
 @click.argument("paper_ids", nargs=-1, type=int, required=True)
 @pass_state
 def shelf_add(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
-    """Add papers to the end of a shelf."""
+    """Add papers to the end of a shelf (papers already on it keep their place)."""
     with user_errors():
-        n = Shelves(state.library).add(name, paper_ids)
+        added = Shelves(state.library).add(name, paper_ids)
+    warn(added.changes)
+    already = len(added.already)
     click.echo(
-        f"added {n} to {name!r}"
-        + (f" ({len(paper_ids) - n} already there)" if n < len(paper_ids) else "")
+        f"added {len(added.papers)} to {name!r}"
+        + (f" ({already} already there, kept in place)" if already else "")
     )
 
 
@@ -396,8 +459,8 @@ def shelf_add(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
 def shelf_remove(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
     """Remove papers from a shelf (not from the library)."""
     with user_errors():
-        n = Shelves(state.library).remove(name, paper_ids)
-    click.echo(f"removed {n} from {name!r}")
+        removed = Shelves(state.library).remove(name, paper_ids)
+    click.echo(f"removed {len(removed.papers)} from {name!r}")
 
 
 @shelf.command("move")
@@ -417,15 +480,11 @@ def shelf_move(state: State, name: str, paper_id: int, position: int) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def shelf_show(state: State, name: str, as_json: bool) -> None:
-    """List a shelf's papers in its manual order."""
+    """List a shelf's papers in its order (a smart shelf's: its search's)."""
     with user_errors():
         shelves = Shelves(state.library)
         info = shelves.get(name)
-        if info.query:
-            ids = [h.id for h in state.library.search(info.query, limit=None, snippets=False).hits]
-        else:
-            ids = shelves.paper_ids(name)
-        records = state.library.papers(ids)
+        records = state.library.papers(shelves.paper_ids(name))
     if as_json:
         output.print_json({"shelf": info.to_json(), "papers": [r.to_json() for r in records]})
     else:

@@ -14,9 +14,11 @@ import click
 
 from readinglist.cli import output
 from readinglist.cli.context import State, pass_state, user_errors
-from readinglist.library import DB_NAME, Library
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.maintenance import backup as backups
 from readinglist.maintenance.check import check_library, repair_library
+from readinglist.maintenance.lock import InstanceLock
 
 if TYPE_CHECKING:
     from readinglist.maintenance.backup import BackupInfo
@@ -100,16 +102,31 @@ def backup_restore(state: State, backup_name: str, yes: bool, as_json: bool) -> 
     """
     info = _resolve(state.location, backup_name)
     when = info.created.astimezone().strftime("%Y-%m-%d %H:%M")
-    if not yes:
-        click.confirm(
-            f"Replace the library at {state.location} with the backup of {when} ({info.name})?\n"
-            f"The current library is kept in {state.location / backups.ASIDE_DIR}.",
-            abort=True,
-        )
-    with user_errors():
-        result = backups.restore_backup(state.location, info.path)
-        with Library.open(state.location) as lib:
-            papers = lib.summary().papers
+    with user_errors():  # a window (or another command) holding the library: refused, named
+        lock = InstanceLock(state.location).acquire()
+    try:
+        if not yes:
+            try:
+                ok = click.confirm(
+                    f"Replace the library at {state.location} with the backup of {when} "
+                    f"({info.name})?\nThe current library is kept in "
+                    f"{state.location / backups.ASIDE_DIR}.",
+                )
+            except click.Abort:
+                if sys.stdin.isatty():
+                    raise
+                raise click.ClickException(
+                    "restoring replaces the library and needs a yes, and no terminal gave "
+                    "one: run it in a terminal, or add --yes (scripts)"
+                ) from None
+            if not ok:
+                raise click.Abort
+        with user_errors():
+            result = backups.restore_backup(state.location, info.path, lock=lock)
+            with Library.open(state.location) as lib:
+                papers = lib.summary().papers
+    finally:
+        lock.release()
     if as_json:
         output.print_json({**result.to_json(), "papers": papers})
         return

@@ -13,7 +13,7 @@ import click
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from readinglist.importer import ImportResult
+    from readinglist.importing import ImportResult
     from readinglist.records import LibrarySummary, PaperRecord, ShelfInfo
 
 

@@ -11,11 +11,13 @@ import click
 
 from readinglist.cli import output
 from readinglist.cli.context import State, pass_state, user_errors
+from readinglist.core import Resolver, Scope
+from readinglist.records import Hit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from readinglist.records import Hit, PaperRecord
+    from readinglist.records import PaperRecord
 
 SEARCH_EPILOG = """\b
 Query language (docs/query-language.md has the whole table):
@@ -61,19 +63,30 @@ def search(
     parentheses from the shell, and put -- before a query that starts with "-".
     """
     text = " ".join(query)
+    scope = Scope.search(text)
+    if include_trashed:
+        scope = scope.with_trash()
     with user_errors():
-        outcome = state.library.search(text, limit=limit, include_trashed=include_trashed)
-        records = state.library.papers([hit.id for hit in outcome.hits])
-    if outcome.message:
+        found = Resolver(state.library).resolve(scope, search_limit=limit, snippets=True)
+        ids = found.ids[:limit]
+        records = state.library.papers(ids)
+    outcome = found.outcome
+    hits = {h.id: h for h in outcome.hits} if outcome is not None else {}
+    if outcome is not None and outcome.message:
         click.secho(f"warning: {outcome.message}", fg="yellow", err=True)
-    if outcome.suggestion:
+    if outcome is not None and outcome.suggestion:
         click.secho(f"Did you mean: {outcome.suggestion}", fg="cyan", err=True)
-    by_id = {r.id: r for r in records}
-    pairs = [(hit, by_id[hit.id]) for hit in outcome.hits if hit.id in by_id]
+    pairs = [(hits.get(r.id) or _plain_hit(r), r) for r in records]
     if as_json:
         output.print_json([_hit_json(hit, record) for hit, record in pairs])
         return
-    _print_hits(pairs, outcome.total)
+    total = len(found.ids) if outcome is None or len(found.ids) < limit else outcome.total
+    _print_hits(pairs, max(total, len(pairs)))
+
+
+def _plain_hit(record: PaperRecord) -> Hit:
+    """A paper found by conditions alone (is:starred, tag:x): no score, no snippet."""
+    return Hit(record.id, 0.0, html.escape(record.title), "", "")
 
 
 def _hit_json(hit: Hit, record: PaperRecord) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The readinglist JSON bundle: a versioned, lossless reading list (see docs/bundle-format.md).
 
 Pure code: building a bundle from plain records, writing it, and reading and validating one.
-Putting a bundle into a library is readinglist.bundle's job.
+Putting a bundle into a library is the import wing's job (readinglist.importing).
 """
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ def _paper_json(ref: int, p: BundlePaper) -> dict[str, Any]:
 
 
 def dumps(bundle: Bundle) -> str:
-    # "format" comes first so that readinglist.bundle.looks_like_bundle finds it in a few bytes.
+    # "format" comes first so that readinglist.importing.looks_like_bundle finds it in a few bytes.
     return json.dumps(to_json(bundle), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import signal
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readinglist import __version__
+from readinglist.errors import LibraryError
 from readinglist.gui import icons
 from readinglist.gui.main_window import MainWindow
-from readinglist.library import Library, LibraryError
+from readinglist.layout import is_url
+from readinglist.library import Library
+from readinglist.maintenance.lock import AlreadyRunning, InstanceLock
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
 APP_NAME = "readinglist"
 ORG_NAME = "readinglist"
-LOCK_NAME = "window.lock"
 
 
 def application() -> QApplication:
@@ -45,27 +47,14 @@ def run(location: Path | str, files: Sequence[Path] = (), *, smoke_test: bool = 
     """
     app = application()
     try:
-        # The index sync and the daily backup run in the background once the window shows.
-        library = Library.open(location, sync_index=False, daily_backup=False)
-    except LibraryError as err:
+        window = open_window(location, QSettings())
+    except AlreadyRunning as err:
+        QMessageBox.information(None, "readinglist", f"{err}.")
+        return 1
+    except (LibraryError, OSError) as err:
         QMessageBox.critical(None, "readinglist", f"Cannot open the library.\n\n{err}")
         return 1
-    lock = QLockFile(str(library.location / LOCK_NAME))
-    # One window per local library; a shared library is made for several windows at once
-    # (the server keeps them consistent), so it takes no instance lock.
-    if not library.shared and not lock.tryLock(200):
-        # QLockFile reclaims a lock whose process died; this one is held by a live process.
-        pid, host, _app = lock.getLockInfo()
-        holder = f"process {pid} on {host or 'this computer'}"
-        library.close()
-        QMessageBox.information(
-            None,
-            "readinglist",
-            f"readinglist is already open on this library ({holder}):\n{location}",
-        )
-        return 1
     try:
-        window = MainWindow(library, QSettings())
         window.show()
         QTimer.singleShot(0, window.start_background_work)
         if files:
@@ -75,9 +64,31 @@ def run(location: Path | str, files: Sequence[Path] = (), *, smoke_test: bool = 
         _close_on_signals(app, window)
         return app.exec()
     finally:
-        library.close()
-        if lock.isLocked():
-            lock.unlock()
+        window.release()
+
+
+def open_window(
+    location: Path | str, settings: QSettings, *, poll_ms: int | None = None
+) -> MainWindow:
+    """Take the library's instance lock, open it, and build its window (not yet shown).
+
+    One window per local library, and no maintenance command (a restore, a repair) while
+    it is open: the lock is the one the command line takes. A shared library is made for
+    several windows at once (the server keeps them consistent), so it takes none. Raises
+    AlreadyRunning (naming the holder), LibraryError or OSError; the caller ends with
+    :meth:`MainWindow.release`.
+    """
+    lock: InstanceLock | None = None
+    if not is_url(location):
+        lock = InstanceLock(Path(location).expanduser()).acquire()
+    try:
+        # The index sync and the daily backup run in the background once the window shows.
+        library = Library.open(location, sync_index=False, daily_backup=False)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return MainWindow(library, settings, instance_lock=lock, poll_ms=poll_ms)
 
 
 def _finish_smoke_test(app: QApplication, window: MainWindow) -> None:

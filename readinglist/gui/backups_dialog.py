@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.errors import LibraryError
 from readinglist.gui.tasks import CancelCheck, ProgressReport, TaskHandle, run_task
-from readinglist.library import DB_NAME, LibraryError
+from readinglist.layout import DB_NAME
 from readinglist.maintenance import backup as backups
 
 if TYPE_CHECKING:

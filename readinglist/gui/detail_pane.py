@@ -209,7 +209,7 @@ class DetailPane(QWidget):
             self._render_abstract()
         finally:
             self._updating = False
-        self.notes.show_note(record.id, record.note, force=force_note)
+        self.notes.show_note(record.id, record.note, version=record.note_version, force=force_note)
         self.stack.setCurrentIndex(1)
         if new_paper:
             self.similar_list.clear()

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readinglist.export import ExportCancelled, Exporter, ExportResult, ExportScope, ScopeKind
+from readinglist.core import Scope, View
+from readinglist.export import ExportCancelled, Exporter, ExportResult, export_title
 from readinglist.exporters import BUNDLE, FORMATS, ExportOptions, render
 from readinglist.gui.tasks import CancelCheck, ProgressReport, TaskCancelled, TaskHandle, run_task
 from readinglist.shelves import Shelves
@@ -47,6 +48,8 @@ SETTINGS_GROUP = "export"
 COPY_FORMATS = ("md", "bibtex")
 """What "Copy as ..." offers for the selection (Ctrl+Shift+C copies the first)."""
 CLOSE_WAIT_MS = 2000
+_SEARCH = Scope(View.ALL, key="search")
+"""The "Search results…" entry: the query typed below the list makes its scope."""
 
 
 def copy_as(records: Sequence[PaperRecord], fmt: str) -> str:
@@ -69,7 +72,7 @@ class ExportDialog(QDialog):
         self,
         library: Library,
         *,
-        scope: ExportScope | None = None,
+        scope: Scope | None = None,
         parent: QWidget | None = None,
         settings: QSettings | None = None,
     ) -> None:
@@ -132,35 +135,36 @@ class ExportDialog(QDialog):
 
     # -- choices ----------------------------------------------------------------------------
 
-    def _fill_scopes(self, given: ExportScope | None) -> None:
+    def _fill_scopes(self, given: Scope | None) -> None:
         box = self.scope_box
-        if given is not None and given.kind is ScopeKind.SELECTION:
+        if given is not None and given.view is View.PAPERS:
             box.addItem(f"Selection ({given.describe()})", given)
-        box.addItem("Whole library", ExportScope.library())
-        for info in Shelves(self._library).list():
-            box.addItem(f"Shelf: {info.name}", ExportScope.shelf(info.name))
+        box.addItem("Whole library", Scope.library())
+        for info in Shelves(self._library).list(count_smart=False):
+            box.addItem(f"Shelf: {info.name}", Scope.shelf(info.name))
         for tag in self._library.tags():
-            box.addItem(f"Tag: {tag.name}", ExportScope.tag(tag.name))
-        box.addItem("Search results…", ExportScope.query(""))
+            box.addItem(f"Tag: {tag.name}", Scope.tag(tag.name))
+        box.addItem("Search results…", _SEARCH)
         if given is None:
             box.setCurrentIndex(0)
             return
-        if given.kind is ScopeKind.QUERY:
-            self.query_edit.setText(given.value)
+        if given.query:
+            self.query_edit.setText(given.query)
+            given = _SEARCH
         for n in range(box.count()):
-            item: ExportScope = box.itemData(n)
-            if item.kind is given.kind and (
-                given.kind in (ScopeKind.SELECTION, ScopeKind.QUERY, ScopeKind.LIBRARY)
-                or item.value.casefold() == given.value.casefold()
+            item: Scope = box.itemData(n)
+            if item.view is given.view and (
+                given.view in (View.PAPERS, View.ALL, View.LIBRARY)
+                or str(item.key).casefold() == str(given.key).casefold()
             ):
                 box.setCurrentIndex(n)
                 return
 
-    def scope(self) -> ExportScope:
+    def scope(self) -> Scope:
         """The scope as chosen now (a search takes the query typed below the list)."""
-        chosen: ExportScope = self.scope_box.currentData()
-        if chosen.kind is ScopeKind.QUERY:
-            return ExportScope.query(self.query_edit.text().strip())
+        chosen: Scope = self.scope_box.currentData()
+        if chosen == _SEARCH:
+            return Scope.search(self.query_edit.text())
         return chosen
 
     def format(self) -> str:
@@ -174,7 +178,7 @@ class ExportDialog(QDialog):
 
     @Slot()
     def _scope_changed(self) -> None:
-        is_query = self.scope_box.currentData().kind is ScopeKind.QUERY
+        is_query = self.scope_box.currentData() == _SEARCH
         self.query_edit.setVisible(is_query)
         self.query_edit.setEnabled(is_query)
         self._suggest_path()
@@ -197,7 +201,7 @@ class ExportDialog(QDialog):
         if self.path_edit.isModified():
             return  # the user typed a path: leave it alone
         folder = Path(str(self._settings.value(f"{SETTINGS_GROUP}/directory", "") or Path.home()))
-        name = _slug(self.scope().title()) + FORMATS[self.format()].extension
+        name = _slug(export_title(self.scope())) + FORMATS[self.format()].extension
         self.path_edit.setText(str(folder / name))
 
     @Slot()
@@ -249,7 +253,7 @@ class ExportDialog(QDialog):
             self._show_error("Choose where to save the export.")
             return
         scope = self.scope()
-        if scope.kind is ScopeKind.QUERY and not scope.value:
+        if self.scope_box.currentData() == _SEARCH and not scope.query:
             self._show_error("Type a search query, or choose other papers to export.")
             return
         path = Path(text).expanduser()

@@ -2,7 +2,7 @@
 
 Nothing is written until the user presses Import. Previews and the import run off the GUI
 thread (:mod:`readinglist.gui.tasks`); every figure shown comes from
-:class:`readinglist.importer.Importer`, so the dialog and ``readinglist import`` agree.
+:class:`readinglist.importing.Importer`, so the dialog and ``readinglist import`` agree.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.core import NO_CHANGES, Changes
 from readinglist.gui.tasks import CancelCheck, ProgressReport, TaskHandle, run_task
-from readinglist.importer import FileReport, Importer, ImportResult, chain_previews
+from readinglist.importing import FileReport, Importer, ImportResult, chain_previews
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -415,8 +416,9 @@ class _ImportOutcome:
 class ImportDialog(QDialog):
     """Preview, choose, import, summarise. ``exec()`` or ``open()`` it; it never blocks."""
 
-    imported = Signal(list)
-    """The import ended (also when cancelled): ids of the papers it added (maybe [])."""
+    imported = Signal(object)
+    """The import ended (also when cancelled): the Changes it made (None: unknown, it
+    failed on the way); ``new_ids`` holds the papers it added."""
     show_papers = Signal(list)
     """The user asked to see the new papers: their ids."""
 
@@ -797,7 +799,10 @@ class ImportDialog(QDialog):
             reports += outcome.files.files
         for n, row in enumerate(self._import_rows):
             self.model.set_result(row, reports[n] if n < len(reports) else None)
-        self._finish([i for r in reports for i in r.new_ids])
+        changes = NO_CHANGES
+        for r in reports:
+            changes = changes | r.changes
+        self._finish([i for r in reports for i in r.new_ids], changes)
 
     @Slot(str)
     def _import_failed(self, message: str) -> None:
@@ -805,14 +810,14 @@ class ImportDialog(QDialog):
             if row.result is None:
                 self.model.set_result(row, None)
         self._failure = message
-        self._finish([])
+        self._finish([], None)
 
-    def _finish(self, new_ids: list[int]) -> None:
+    def _finish(self, new_ids: list[int], changes: Changes | None) -> None:
         self._import_task = None
         self.new_ids = new_ids
         self._state = DialogState.DONE
         self._update()
-        self.imported.emit(list(new_ids))
+        self.imported.emit(changes)
 
     @Slot()
     def _show_new_papers(self) -> None:

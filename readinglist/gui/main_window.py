@@ -39,18 +39,20 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist import __version__
+from readinglist.core import SORT_KEYS, Changes, Scope, View
+from readinglist.errors import EditConflict, LibraryError
 from readinglist.gui import icons
 from readinglist.gui.actions import build_actions
 from readinglist.gui.detail_pane import DetailPane, SimilarItem
 from readinglist.gui.latest import LatestRunner
 from readinglist.gui.links import open_web_url
 from readinglist.gui.listing import Listing, ListingRequest, Sort, resolve
-from readinglist.gui.ops import Change, Ops
+from readinglist.gui.ops import RELOAD, Ops, Update
 from readinglist.gui.paper_table import PaperTableModel, PaperTableView
 from readinglist.gui.search_bar import SearchField, SearchInfo
 from readinglist.gui.shelf_actions import ShelfActions
 from readinglist.gui.sidebar import SidebarData, SidebarModel, SidebarView, load_sidebar
-from readinglist.gui.sources import ALL_PAPERS, RECENT, TRASH, Source, SourceKind
+from readinglist.gui.sources import ALL_PAPERS, RECENT, TRASH
 from readinglist.gui.tag_editor import TagDialog
 from readinglist.gui.tasks import TaskRunner
 from readinglist.gui.undo import (
@@ -65,15 +67,19 @@ from readinglist.gui.undo import (
 )
 from readinglist.gui.watcher import ChangeWatcher
 from readinglist.gui.window_tools import WindowTools
-from readinglist.library import LibraryError
+from readinglist.importing import NOTE_SEPARATOR
 from readinglist.records import ReadStatus
+from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from readinglist.core import Progress
     from readinglist.gui.import_dialog import ImportDialog
     from readinglist.gui.tasks import CancelCheck, ProgressReport
-    from readinglist.library import Library, Progress
+    from readinglist.library import Library
+    from readinglist.maintenance.backup import RestoreResult
+    from readinglist.maintenance.lock import InstanceLock
 
 SIMILAR_LIMIT = 8
 
@@ -91,12 +97,18 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         poll_ms: int | None = None,
+        instance_lock: InstanceLock | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.library = library
         self.settings = settings
-        self.setWindowTitle(f"readinglist — {library.location}")
+        # The library's one instance lock (taken by gui.app for a local library): held while
+        # the window is open, so `readinglist backup restore` refuses, and kept across a
+        # restore made from the window.
+        self.instance_lock = instance_lock
+        self._poll_kwargs: dict[str, Any] = {} if poll_ms is None else {"poll_ms": poll_ms}
+        self.setWindowTitle(f"readinglist — {library.display_location}")
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
 
@@ -106,7 +118,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.setUndoLimit(500)
         self.tasks = TaskRunner(self)
 
-        self._source: Source = ALL_PAPERS
+        self._source: Scope = ALL_PAPERS
         self._listing: Listing | None = None
         self._pending_select: list[int] = []
         self._tag_names: list[str] = []
@@ -120,6 +132,7 @@ class MainWindow(QMainWindow):
         self._counts.ready.connect(self._sidebar_ready)
         self._counts.failed.connect(self._show_error)
         self._errors = 0  # how many edits failed, to tell the note editor
+        self._conflicts = 0  # how many note saves met a newer save by someone else
 
         self._build_widgets()
         self.actions_ = build_actions(self, self.table, self.undo_stack)
@@ -127,9 +140,7 @@ class MainWindow(QMainWindow):
         self.tools = WindowTools(self)
         self._restore_settings()
 
-        kwargs: dict[str, Any] = {} if poll_ms is None else {"poll_ms": poll_ms}
-        self.watcher = ChangeWatcher(library, self, **kwargs)
-        self.watcher.changed_elsewhere.connect(self._changed_elsewhere)
+        self.watcher = self._watch(library)
 
         # The first list is read before the window paints; counts follow in the background.
         self._listing_ready(resolve(library, self._request()))
@@ -224,7 +235,7 @@ class MainWindow(QMainWindow):
         self.detail.tags_committed.connect(self._tags_edited)
         self.detail.notes.save_requested.connect(self._note_saved)
         self.detail.digest_requested.connect(
-            lambda d: self.sidebar.select_source(Source(SourceKind.DIGEST, d))
+            lambda d: self.sidebar.select_source(Scope(View.DIGEST, d))
         )
         self.detail.paper_requested.connect(self.show_paper)
         self.detail.similar_wanted.connect(self._find_similar)
@@ -239,6 +250,9 @@ class MainWindow(QMainWindow):
 
         self.ops.changed.connect(self._changed)
         self.ops.error.connect(self._show_error)
+        self.ops.note_saved.connect(self.detail.notes.saved)
+        self.ops.note_conflict.connect(self._note_conflict)
+        self.ops.warning.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.shelf_actions = ShelfActions(self.ops, self._push)
         self.sidebar_model.shelf_actions = self.table_model.shelf_actions = self.shelf_actions
 
@@ -260,7 +274,7 @@ class MainWindow(QMainWindow):
         a.mark_read.triggered.connect(lambda: self.set_status(ReadStatus.READ))
         a.edit_note.triggered.connect(self.edit_note)
         a.open_link.triggered.connect(self.open_link)
-        a.refresh.triggered.connect(lambda: self._changed(Change(external=True)))
+        a.refresh.triggered.connect(lambda: self._changed(RELOAD))
         a.toggle_sidebar.toggled.connect(self.sidebar.setVisible)
         a.toggle_details.toggled.connect(self.detail.setVisible)
         a.search_help.triggered.connect(self.show_search_help)
@@ -334,6 +348,9 @@ class MainWindow(QMainWindow):
             return
         self._listing = result
         self.table.show_ids(result.ids, result.terms, result.records)
+        shown = self.detail.paper_id
+        if shown is not None and self.table_model.row_of(shown) is None:
+            self._show_current()  # the paper left the list (a search, a delete): not shown
         self.table.set_empty_text(self._empty_text(result))
         self.detail.set_terms(result.terms)
         self.search_info.show_outcome(result.outcome)
@@ -351,17 +368,17 @@ class MainWindow(QMainWindow):
         if query:
             where = "" if listing.request.source == ALL_PAPERS else " here"
             return f"No papers{where} match “{query}”.\nTry fewer or other words."
-        kind = listing.request.source.kind
-        if kind == SourceKind.ALL:
+        kind = listing.request.source.view
+        if kind == View.ALL:
             return (
                 "No papers yet.\n\nImport digests with File ▸ Import Digests… (Ctrl+I), "
                 "drop digest files here, or paste a digest with Ctrl+Shift+V."
             )
         return {
-            SourceKind.INBOX: "The Inbox is empty: no paper waits to be triaged.",
-            SourceKind.STARRED: "No starred papers yet: press S on a paper to star it.",
-            SourceKind.TRASH: "The Trash is empty.",
-            SourceKind.RECENT: "Nothing imported in the last 7 days.",
+            View.INBOX: "The Inbox is empty: no paper waits to be triaged.",
+            View.STARRED: "No starred papers yet: press S on a paper to star it.",
+            View.TRASH: "The Trash is empty.",
+            View.RECENT: "Nothing imported in the last 7 days.",
         }.get(kind, "No papers here.")
 
     def _update_count(self) -> None:
@@ -379,9 +396,9 @@ class MainWindow(QMainWindow):
             text += f" · {selected:,} selected"
         self.count_label.setText(text)
 
-    def _source_selected(self, source: Source) -> None:
+    def _source_selected(self, source: Scope) -> None:
         self._source = source
-        shelf = str(source.key) if source.kind == SourceKind.SHELF else None
+        shelf = str(source.key) if source.view == View.SHELF else None
         manual = shelf is not None and self.shelf_actions.is_manual(shelf)
         self.table_model.shelf = shelf if manual else None
         self.refresh_listing()
@@ -536,12 +553,41 @@ class MainWindow(QMainWindow):
         if not same_tags(before, after):
             self._push(SetTagsCommand(self.ops, paper_id, before, after))
 
-    def _note_saved(self, paper_id: int, before: str, after: str) -> None:
-        errors = self._errors
+    def _note_saved(self, paper_id: int, before: str, after: str, version: int) -> None:
+        errors, conflicts = self._errors, self._conflicts
         # (A merged command is deleted by the stack: never touch it after the push.)
-        self._push(NoteCommand(self.ops, paper_id, before, after))
-        if self._errors != errors:
+        self._push(NoteCommand(self.ops, paper_id, before, after, version))
+        if self._errors != errors or self._conflicts != conflicts:
             self.detail.notes.saved_failed(before)
+
+    def _note_conflict(self, paper_id: int, mine: str, conflict: object) -> None:
+        """Someone saved this note since the editor loaded it: ask (after the failed save has
+        left the undo stack), keeping both texts by default."""
+        self._conflicts += 1
+        assert isinstance(conflict, EditConflict)
+        QTimer.singleShot(0, lambda: self._resolve_note_conflict(paper_id, mine, conflict))
+
+    def _resolve_note_conflict(self, paper_id: int, mine: str, conflict: EditConflict) -> None:
+        from readinglist.gui import note_conflict
+
+        choice = note_conflict.resolve_conflict(self, conflict, mine)
+        if choice is note_conflict.ConflictChoice.KEEP_EDITING:
+            return
+        try:
+            theirs = self.library.paper(paper_id)
+        except LibraryError as err:
+            self._show_error(str(err))
+            return
+        if choice is note_conflict.ConflictChoice.KEEP_BOTH:
+            text = theirs.note.rstrip() + NOTE_SEPARATOR + mine.strip()
+        elif choice is note_conflict.ConflictChoice.OVERWRITE:
+            text = mine
+        else:  # their version stays; mine went to the clipboard
+            text = theirs.note
+        if text != theirs.note:
+            self._push(NoteCommand(self.ops, paper_id, theirs.note, text, theirs.note_version))
+        if self.detail.paper_id == paper_id:
+            self._show_current(force_note=True)
 
     def trash_selected(self) -> None:
         ids = self._ids_or_hint()
@@ -553,7 +599,7 @@ class MainWindow(QMainWindow):
             )
             return
         shelf = self.table_model.shelf
-        if shelf is not None and self._source == Source(SourceKind.SHELF, shelf):
+        if shelf is not None and self._source == Scope(View.SHELF, shelf):
             self.shelf_actions.remove(shelf, ids)  # Delete on a shelf: off the shelf only
             return
         self._push(TrashCommand(self.ops, ids))
@@ -594,25 +640,70 @@ class MainWindow(QMainWindow):
 
     # -- reacting to changes -----------------------------------------------------------------
 
-    def _changed(self, change: Change) -> None:
-        if not change.external:
-            self.watcher.acknowledge()
-        if change.external:
+    def _changed(self, update: Update) -> None:
+        """Refresh what ``update`` touched: its rows, the list, the counts, the detail pane."""
+        changes = update.changes
+        if update.reload:
             self.table_model.invalidate()
         else:
-            self.table_model.refresh_papers(change.papers)
+            self.table_model.refresh_papers(changes.papers)
         current = self.detail.paper_id
-        touched = current is not None and (change.external or current in change.papers)
-        if touched and not change.from_editor:
-            self._show_current(force_note=not change.external)
-        if change.listing or change.external:
+        touched = current is not None and (update.reload or current in changes.papers)
+        if touched and not update.from_editor:
+            self._show_current(force_note=not update.external)
+        if update.reload or not changes.empty:
             self.refresh_listing()
-        if change.sidebar or change.external:
             self._counts.request()
         self._update_actions()
 
-    def _changed_elsewhere(self) -> None:
-        self.ops.announce(Change(external=True))
+    def _changed_elsewhere(self, update: Update) -> None:
+        self.ops.announce(update)
+
+    def _watch(self, library: Library) -> ChangeWatcher:
+        watcher = ChangeWatcher(library, self, **self._poll_kwargs)
+        watcher.changed_elsewhere.connect(self._changed_elsewhere)
+        return watcher
+
+    # -- restoring a backup: close the library, restore, open it again -------------------------
+
+    def restore_backup(self, backup: Path) -> RestoreResult:
+        """Restore ``backup`` over this window's library and go on with the restored one.
+
+        The library is closed first (no connection writes into the replaced file), the
+        restore runs under the instance lock this window holds, and the library is opened
+        again whatever happened, so every later edit lands in the library on disk.
+        """
+        from readinglist.library import Library
+        from readinglist.maintenance import backup as backups
+
+        location = self.library.location
+        self.detail.notes.flush()
+        self.watcher.stop()
+        self.tasks.shutdown(5000)
+        self.library.close()
+        try:
+            return backups.restore_backup(location, backup, lock=self.instance_lock)
+        finally:
+            self._adopt(Library.open(location, sync_index=False, daily_backup=False))
+
+    def release(self) -> None:
+        """Close the library (the one in use: a restore reopens it) and let its lock go."""
+        self.library.close()
+        if self.instance_lock is not None:
+            self.instance_lock.release()
+
+    def _adopt(self, library: Library) -> None:
+        """Go on with ``library`` (reopened after a restore): every view reads it afresh."""
+        self.library = library
+        self.ops.library = library
+        self.table_model.library = library
+        self.tools.shelves = Shelves(library)
+        self.watcher.deleteLater()
+        self.watcher = self._watch(library)
+        self.undo_stack.clear()  # its steps name papers of the library that was replaced
+        self._index_ready = False
+        self.ops.announce(RELOAD)
+        self.start_background_work()
 
     def _show_error(self, message: str) -> None:
         self._errors += 1
@@ -687,9 +778,8 @@ class MainWindow(QMainWindow):
         if folder is not None:
             self.settings.setValue("import/last_folder", str(folder))
 
-    def _imported(self, ids: list[int]) -> None:
-        self._pending_select = list(ids)
-        self.ops.announce(Change(frozenset(ids)))
+    def _imported(self, changes: Changes | None) -> None:
+        self.ops.announce(RELOAD if changes is None else Update(changes))
 
     def _show_imported(self, ids: list[int]) -> None:
         self._pending_select = list(ids)
@@ -812,8 +902,6 @@ def _sort_to_setting(sort: Sort | None) -> str:
 
 def _sort_from_setting(text: str) -> Sort | None:
     key, _, direction = text.partition(":")
-    from readinglist.library import Library
-
-    if key not in Library.SORT_KEYS:
+    if key not in SORT_KEYS:
         return None
     return Sort(key, direction == "desc")

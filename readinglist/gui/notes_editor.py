@@ -26,15 +26,17 @@ SAVE_DELAY_MS = 500
 
 
 class NotesEditor(QWidget):
-    """Edit one paper's note; emits :attr:`save_requested` (paper id, before, after)."""
+    """Edit one paper's note; emits :attr:`save_requested` (paper id, before, after, and the
+    note version the text started from, so a colleague's newer save is never overwritten)."""
 
-    save_requested = Signal(int, str, str)
+    save_requested = Signal(int, str, str, int)
     link_refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notesEditor")
         self._paper_id: int | None = None
+        self._version = 0
         self._saved = ""  # the body as last saved (or loaded)
         self._loading = False
 
@@ -96,7 +98,19 @@ class NotesEditor(QWidget):
     def text(self) -> str:
         return self.editor.toPlainText()
 
-    def show_note(self, paper_id: int | None, body: str, *, force: bool = False) -> None:
+    @property
+    def version(self) -> int:
+        """The note version the text in the editor started from (0: no note)."""
+        return self._version
+
+    def saved(self, paper_id: int, version: int) -> None:
+        """The library saved this editor's text as ``version``."""
+        if paper_id == self._paper_id:
+            self._version = version
+
+    def show_note(
+        self, paper_id: int | None, body: str, *, version: int = 0, force: bool = False
+    ) -> None:
         """Show ``body`` for ``paper_id``, saving the previous paper's typing first.
 
         For the paper already shown, unsaved typing is kept unless ``force`` (an undo
@@ -109,6 +123,7 @@ class NotesEditor(QWidget):
             return
         self._paper_id = paper_id
         self._saved = body
+        self._version = version
         self.setEnabled(paper_id is not None)
         if self.editor.toPlainText() != body:
             cursor = self.editor.textCursor().position() if same else 0
@@ -136,7 +151,7 @@ class NotesEditor(QWidget):
         assert self._paper_id is not None
         before, after = self._saved, self.editor.toPlainText()
         self._saved = after
-        self.save_requested.emit(self._paper_id, before, after)
+        self.save_requested.emit(self._paper_id, before, after, self._version)
         self.state_label.setText("Saved")
 
     def saved_failed(self, body: str) -> None:

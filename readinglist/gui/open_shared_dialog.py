@@ -1,38 +1,30 @@
-"""Library > Open Shared Library…, and the "changed by someone else, reload?" question.
+"""Library > Open Shared Library…: which server and database to open.
 
 :class:`OpenSharedDialog` asks for a PostgreSQL server and database (or a whole
 ``postgresql://`` URL pasted in) and hands back the URL to open; it opens nothing itself.
-:func:`resolve_conflict` is what an editor asks when its save met a colleague's
-(:class:`readinglist.library.EditConflict`): reload theirs, save mine over it, or go on editing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
 import getpass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from readinglist.store.location import LocationError, ServerAddress, is_url
+from readinglist.layout import is_url
+from readinglist.store.location import LocationError, ServerAddress
 
-if TYPE_CHECKING:
-    from readinglist.library import EditConflict
-
-__all__ = ["ConflictChoice", "OpenSharedDialog", "conflict_box", "resolve_conflict"]
+__all__ = ["OpenSharedDialog"]
 
 DEFAULT_PORT = 5432
 
@@ -176,47 +168,6 @@ class OpenSharedDialog(QDialog):
             self.problem.show()
             return
         super().accept()
-
-
-class ConflictChoice(enum.Enum):
-    RELOAD = "reload"  # take the colleague's version (mine goes to the clipboard)
-    OVERWRITE = "overwrite"  # save mine over theirs
-    KEEP_EDITING = "keep"  # do nothing yet
-
-
-def conflict_box(parent: QWidget | None, conflict: EditConflict, what: str = "note") -> QMessageBox:
-    """The question, with its three answers (built apart from exec() so tests can look)."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Changed by someone else")
-    who = conflict.author or "someone else"
-    box.setText(f"This {what} was changed by {who} while you were editing it.")
-    box.setInformativeText(
-        f"{conflict}.\n\nReload to see their version (your text is copied to the "
-        "clipboard), or save yours over it."
-    )
-    reload_button = box.addButton("&Reload Theirs", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("&Save Mine", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("&Keep Editing", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(reload_button)
-    return box
-
-
-def resolve_conflict(
-    parent: QWidget | None, conflict: EditConflict, mine: str, what: str = "note"
-) -> ConflictChoice:
-    """Ask what to do about a save that met a colleague's; RELOAD puts ``mine`` on the clipboard."""
-    box = conflict_box(parent, conflict, what)
-    box.exec()
-    role = box.buttonRole(box.clickedButton()) if box.clickedButton() else None
-    if role == QMessageBox.ButtonRole.AcceptRole:
-        clipboard = QApplication.clipboard()
-        if clipboard is not None:
-            clipboard.setText(mine)
-        return ConflictChoice.RELOAD
-    if role == QMessageBox.ButtonRole.DestructiveRole:
-        return ConflictChoice.OVERWRITE
-    return ConflictChoice.KEEP_EDITING
 
 
 def _os_user() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from readinglist.digest import title_key
+from readinglist.errors import LibraryError
 from readinglist.gui.undo import (
     ShelfCommand,
     add_to_shelf,
@@ -16,7 +17,6 @@ from readinglist.gui.undo import (
     remove_from_shelf,
     transfer_to_shelf,
 )
-from readinglist.library import LibraryError
 from readinglist.records import ShelfKind
 from readinglist.shelves import Shelves
 

@@ -34,17 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.core import Resolver, Scope, View
 from readinglist.digest import title_key
 from readinglist.gui import icons
 from readinglist.gui.paper_drag import PAPER_IDS_MIME, read_drag
 from readinglist.gui.sources import (
     ALL_PAPERS,
+    DISMISSED,
     INBOX,
     RECENT,
     STARRED,
     TRASH,
-    Source,
-    SourceKind,
     status_source,
 )
 from readinglist.records import ReadStatus, ShelfKind
@@ -80,7 +80,7 @@ EMPTY_TEXT = {
     Section.DIGESTS: "No digests yet",
 }
 
-LIBRARY_ENTRIES: tuple[tuple[Source, str, str], ...] = (
+LIBRARY_ENTRIES: tuple[tuple[Scope, str, str], ...] = (
     (ALL_PAPERS, "All papers", "Every paper in the library"),
     (INBOX, "Inbox", "Imported and not yet triaged"),
     (STARRED, "Starred", "Papers you starred"),
@@ -88,6 +88,7 @@ LIBRARY_ENTRIES: tuple[tuple[Source, str, str], ...] = (
     (status_source(ReadStatus.SKIMMED), "Skimmed", "Papers you skimmed"),
     (status_source(ReadStatus.READ), "Read", "Papers you read"),
     (RECENT, "Recently imported", "Added in the last 7 days"),
+    (DISMISSED, "Dismissed", "Papers you dismissed in triage; the other lists leave them out"),
     (TRASH, "Trash", "Deleted papers: restorable with their tags and notes"),
 )
 
@@ -96,7 +97,7 @@ LIBRARY_ENTRIES: tuple[tuple[Source, str, str], ...] = (
 class Entry:
     """One row under a section."""
 
-    source: Source | None  # None: a placeholder ("No shelves yet")
+    source: Scope | None  # None: a placeholder ("No shelves yet")
     label: str
     count: int | None = None
     tooltip: str = ""
@@ -108,27 +109,25 @@ class Entry:
 class SidebarData:
     """Everything the sidebar shows, read in one go."""
 
-    counts: dict[Source, int] = field(default_factory=dict)
+    counts: dict[Scope, int] = field(default_factory=dict)
     shelves: list[ShelfInfo] = field(default_factory=list)
     tags: list[TagInfo] = field(default_factory=list)
     digests: list[DigestInfo] = field(default_factory=list)
-    smart_counts: dict[str, int] = field(default_factory=dict)
+    shelf_counts: dict[int, int] = field(default_factory=dict)  # by id; missing: not known yet
 
 
 def load_sidebar(library: Library, *, smart_counts: bool = False) -> SidebarData:
     """Counts and lists for the sidebar (services only: safe on a worker thread).
 
-    ``smart_counts`` searches each smart shelf's query; it opens the search index, so the
-    window asks for it only once the index is in use anyway.
+    Every count is the scope resolver's, so it matches the list the entry shows. Smart
+    shelves whose query needs the search index are counted only with ``smart_counts``
+    (the window asks for them once the index is in use anyway).
     """
-    counts = {source: library.count(source.paper_filter()) for source, _, _ in LIBRARY_ENTRIES}
-    shelves = Shelves(library).list()
-    smart: dict[str, int] = {}
-    if smart_counts:
-        for info in shelves:
-            if info.kind == ShelfKind.SMART and info.query:
-                smart[info.name] = library.search(info.query, limit=1, snippets=False).total
-    return SidebarData(counts, shelves, library.tags(), library.digests(), smart)
+    resolver = Resolver(library)
+    counts = {source: resolver.count(source) for source, _, _ in LIBRARY_ENTRIES}
+    shelf_counts = resolver.shelf_counts(search=smart_counts)
+    shelves = Shelves(library).list(count_smart=False)
+    return SidebarData(counts, shelves, library.tags(), library.digests(), shelf_counts)
 
 
 def entries_for(data: SidebarData) -> dict[Section, list[Entry]]:
@@ -138,22 +137,22 @@ def entries_for(data: SidebarData) -> dict[Section, list[Entry]]:
     ]
     shelves = [
         Entry(
-            Source(SourceKind.SHELF, s.name),
+            Scope(View.SHELF, s.name),
             s.name,
-            data.smart_counts.get(s.name) if s.kind == ShelfKind.SMART else s.count,
+            data.shelf_counts.get(s.id),
             f"Smart shelf: {s.query}" if s.kind == ShelfKind.SMART else "Shelf",
             "smart" if s.kind == ShelfKind.SMART else "shelf",
         )
         for s in data.shelves
     ]
     tags = [
-        Entry(Source(SourceKind.TAG, t.name), t.name, t.count, f"Tag “{t.name}”", "tag", t.color)
+        Entry(Scope(View.TAG, t.name), t.name, t.count, f"Tag “{t.name}”", "tag", t.color)
         for t in data.tags
     ]
     labels = _digest_labels(data.digests)
     digests = [
         Entry(
-            Source(SourceKind.DIGEST, d.id),
+            Scope(View.DIGEST, d.id),
             labels[d.id],
             d.paper_count,
             f"{d.file_name}: {d.entry_count} entries, imported "
@@ -176,7 +175,7 @@ def entries_for(data: SidebarData) -> dict[Section, list[Entry]]:
 
 def manual_shelf(entry: Entry | None) -> str | None:
     """The name of the manual shelf ``entry`` shows (None: not a shelf, or a smart one)."""
-    if entry is None or entry.source is None or entry.source.kind != SourceKind.SHELF:
+    if entry is None or entry.source is None or entry.source.view != View.SHELF:
         return None
     return str(entry.source.key) if entry.icon == "shelf" else None
 
@@ -252,7 +251,7 @@ class SidebarModel(QAbstractItemModel):
         rows = self._entries[section]
         return rows[index.row()] if 0 <= index.row() < len(rows) else None
 
-    def index_of(self, source: Source) -> QModelIndex:
+    def index_of(self, source: Scope) -> QModelIndex:
         for section in Section:
             for row, entry in enumerate(self._entries[section]):
                 if entry.source == source:
@@ -431,18 +430,19 @@ def _make_icon(entry: Entry) -> QIcon:
     if entry.icon == "digest":
         return icons.themed("text-x-generic", sp.SP_FileIcon)
     assert source is not None
-    if source.kind == SourceKind.STATUS:
+    if source.view == View.STATUS:
         fraction = {"unread": 0.0, "skimmed": 0.5, "read": 1.0}[str(source.key)]
         return icons.status(fraction)
-    if source.kind == SourceKind.STARRED:
+    if source.view == View.STARRED:
         return icons.star()
     themed = {
-        SourceKind.ALL: ("view-list-details", sp.SP_FileDialogListView),
-        SourceKind.INBOX: ("mail-folder-inbox", sp.SP_DialogOpenButton),
-        SourceKind.RECENT: ("document-open-recent", sp.SP_BrowserReload),
-        SourceKind.TRASH: ("user-trash", sp.SP_TrashIcon),
+        View.ALL: ("view-list-details", sp.SP_FileDialogListView),
+        View.INBOX: ("mail-folder-inbox", sp.SP_DialogOpenButton),
+        View.RECENT: ("document-open-recent", sp.SP_BrowserReload),
+        View.TRASH: ("user-trash", sp.SP_TrashIcon),
+        View.DISMISSED: ("mail-mark-junk", sp.SP_DialogDiscardButton),
     }
-    name, fallback = themed[source.kind]
+    name, fallback = themed[source.view]
     return icons.themed(name, fallback)
 
 
@@ -491,7 +491,7 @@ class CountDelegate(QStyledItemDelegate):
 class SidebarView(QTreeView):
     """The sidebar's tree; emits :attr:`source_selected` when the user picks an entry."""
 
-    source_selected = Signal(object)  # Source
+    source_selected = Signal(object)  # Scope
 
     def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -512,17 +512,17 @@ class SidebarView(QTreeView):
         self.setDropIndicatorShown(True)
         self.setDragDropOverwriteMode(True)  # papers land on a shelf, never between two
         self.expandAll()
-        self._current: Source = ALL_PAPERS
+        self._current: Scope = ALL_PAPERS
         self._restoring = False
         sm = self.selectionModel()
         assert sm is not None
         sm.currentChanged.connect(self._current_changed)
 
     @property
-    def current_source(self) -> Source:
+    def current_source(self) -> Scope:
         return self._current
 
-    def select_source(self, source: Source) -> bool:
+    def select_source(self, source: Scope) -> bool:
         """Make ``source`` the current entry (emitting source_selected); False if not listed."""
         index = self._model.index_of(source)
         if not index.isValid():

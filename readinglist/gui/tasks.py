@@ -38,7 +38,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 
-from readinglist.library import LibraryError
+from readinglist.errors import LibraryError
 
 __all__ = [
     "CancelCheck",

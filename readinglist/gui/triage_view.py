@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.errors import LibraryError
 from readinglist.gui.detail_pane import metadata_line
 from readinglist.gui.highlight import linked_html
 from readinglist.gui.links import open_web_url
 from readinglist.gui.tag_editor import TagLineEdit
-from readinglist.library import LibraryError
 from readinglist.records import ReadStatus, Triage
 from readinglist.triage import Action, TriageSession, digest_name
 
@@ -90,7 +90,7 @@ class TriageView(QWidget):
     """
 
     closed = Signal(list)  # ids of the papers acted on in this session, first acted on first
-    papers_changed = Signal(list)  # ids of papers just changed here (for the other views)
+    papers_changed = Signal(object)  # the Changes of a decision or undo (for the other views)
 
     def __init__(
         self,
@@ -438,7 +438,7 @@ class TriageView(QWidget):
             self._show()
             return None
         if decision is not None:
-            self.papers_changed.emit([decision.paper_id])
+            self.papers_changed.emit(self.session.last)
         self._show()
         return decision
 

@@ -7,14 +7,13 @@ a selection of thousands of papers stays quick and still undoes exactly.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from readinglist import querylang as ql
+from readinglist.core import Changes, Scope
 from readinglist.digest import title_key
-from readinglist.gui.ops import Change
-from readinglist.library import LibraryError, PaperFilter
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves
 
@@ -33,23 +32,21 @@ FEW = 200
 """Up to this many papers, earlier state comes from their records; beyond, from id queries."""
 
 
-def _matching(library: Library, flt: PaperFilter, ids: Sequence[int]) -> set[int]:
-    """Which of ``ids`` match ``flt`` (a starred, status or tag filter), in or out of the Trash."""
+def _matching(library: Library, condition: ql.Node, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` meet ``condition`` (starred, a status, a tag), in or out of the Trash."""
     if len(ids) <= FEW:
-        return {r.id for r in library.papers(ids) if _matches(r, flt)}
-    wanted = set(ids)
-    found: set[int] = set()
-    for trashed in (False, True):
-        found.update(i for i in library.paper_ids(replace(flt, trashed=trashed)) if i in wanted)
-    return found
+        records = library.papers(ids)
+        return {r.id for r in records if _meets(r, condition)}
+    return set(library.paper_ids(Scope.papers(ids).matching(condition)))
 
 
-def _matches(record: PaperRecord, flt: PaperFilter) -> bool:
-    if flt.starred is not None and record.starred != flt.starred:
-        return False
-    if flt.status is not None and record.read_status != flt.status:
-        return False
-    return flt.tag is None or title_key(flt.tag) in {title_key(t) for t in record.tags}
+def _meets(record: PaperRecord, condition: ql.Node) -> bool:
+    if isinstance(condition, ql.Flag) and condition.name == "starred":
+        return record.starred
+    if isinstance(condition, ql.Flag):
+        return record.read_status.value == condition.name
+    assert isinstance(condition, ql.Phrase)
+    return title_key(condition.text) in {title_key(t) for t in record.tags}
 
 
 def _plural(n: int, word: str = "Paper") -> str:
@@ -85,7 +82,7 @@ class StarCommand(_Command):
         super().__init__(ops, f"{'Star' if starred else 'Unstar'} {_plural(len(ids))}")
         self.ids = list(ids)
         self.starred = starred
-        self.before = _matching(ops.library, PaperFilter(starred=True), ids)
+        self.before = _matching(ops.library, ql.Flag("starred"), ids)
 
     def _apply(self) -> bool:
         return self.ops.set_starred(self.ids, self.starred)
@@ -101,7 +98,7 @@ class StatusCommand(_Command):
         self.status = status
         self.before: dict[int, ReadStatus] = {}
         for old in ReadStatus:
-            for i in _matching(ops.library, PaperFilter(status=old), ids):
+            for i in _matching(ops.library, ql.Flag(old.value), ids):
                 self.before[i] = old
 
     def _apply(self) -> bool:
@@ -120,7 +117,7 @@ class AddTagsCommand(_Command):
         self.names = list(names)
         self.lacking: dict[str, list[int]] = {}
         for name in names:
-            have = _matching(ops.library, PaperFilter(tag=name), ids)
+            have = _matching(ops.library, ql.Phrase(name, "tag"), ids)
             self.lacking[name] = [i for i in self.ids if i not in have]
 
     def _apply(self) -> bool:
@@ -154,18 +151,28 @@ def same_tags(a: Sequence[str], b: Sequence[str]) -> bool:
 
 
 class NoteCommand(_Command):
-    """One save of a note; saves in a row of the same note merge into one undo step."""
+    """One save of a note; saves in a row of the same note merge into one undo step.
 
-    def __init__(self, ops: Ops, paper_id: int, before: str, after: str) -> None:
+    The first save goes only over ``version`` (the note version the editor started from):
+    a colleague's newer save is reported, never overwritten.
+    """
+
+    def __init__(
+        self, ops: Ops, paper_id: int, before: str, after: str, version: int | None = None
+    ) -> None:
         super().__init__(ops, "Edit Note")
         self.paper_id = paper_id
         self.before = before
         self.after = after
+        self.version = version
         self._first = True  # the first redo saves what the editor already shows
 
     def _apply(self) -> bool:
         shown, self._first = self._first, False
-        return self.ops.set_note(self.paper_id, self.after, from_editor=shown)
+        expected = self.version if shown else None
+        return self.ops.set_note(
+            self.paper_id, self.after, expected_version=expected, from_editor=shown
+        )
 
     def _revert(self) -> bool:
         return self.ops.set_note(self.paper_id, self.before, from_editor=False)
@@ -237,7 +244,7 @@ class ShelfCommand(_Command):
         return self.ok
 
     def _revert(self) -> bool:
-        return self.ops.shelf_restore_orders(self.before, self.ids)
+        return self.ops.shelf_restore_orders(self.before)
 
 
 def add_to_shelf(ops: Ops, name: str, ids: Sequence[int]) -> ShelfCommand:
@@ -285,13 +292,8 @@ class _ShelfLifeCommand(QUndoCommand):
         self.shelves = Shelves(ops.library)
 
     def _run(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except LibraryError as err:
+        if not self.ops.run(action):
             self.setObsolete(True)
-            self.ops.error.emit(str(err))
-            return
-        self.ops.announce(Change())
 
 
 class RenameShelfCommand(_ShelfLifeCommand):
@@ -322,10 +324,11 @@ class DeleteShelfCommand(_ShelfLifeCommand):
 
     # QUndoCommand.undo override
     def undo(self) -> None:
-        def recreate() -> None:
-            self.shelves.create(self.info.name, query=self.info.query)
-            self.shelves.move_shelf(self.info.name, self.info.position)
+        def recreate() -> Changes:
+            done = self.shelves.create(self.info.name, query=self.info.query).changes
+            done = done | self.shelves.move_shelf(self.info.name, self.info.position)
             if self.ids:
-                self.shelves.restore_order(self.info.name, self.ids)
+                done = done | self.shelves.restore_order(self.info.name, self.ids)
+            return done
 
         self._run(recreate)

@@ -14,13 +14,12 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QInputDialog, QMenu, QMessageBox, QVBoxLayout
 
-from readinglist.export import ExportScope
+from readinglist.core import Scope, View
+from readinglist.errors import LibraryError
+from readinglist.gui import undo
 from readinglist.gui.actions import make_action
-from readinglist.gui.ops import Change
-from readinglist.gui.sources import Source, SourceKind
+from readinglist.gui.ops import RELOAD
 from readinglist.gui.undo import DeleteShelfCommand, RenameShelfCommand
-from readinglist.library import LibraryError, PaperFilter
-from readinglist.records import Triage
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
@@ -122,24 +121,19 @@ class WindowTools(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
-    def _changed(self) -> None:
-        self.window.ops.announce(Change())
-
     # -- export ----------------------------------------------------------------------------
 
-    def current_scope(self) -> ExportScope:
+    def current_scope(self) -> Scope:
         """What "Export…" offers first: the selection, else the shelf, tag or search shown."""
         ids = self._selected()
         if len(ids) > 1:
-            return ExportScope.selection(ids)
+            return Scope.papers(ids)
         source = self.window.sidebar.current_source
         if self.window.search.query:
-            return ExportScope.query(self.window.search.query)
-        if source.kind == SourceKind.SHELF:
-            return ExportScope.shelf(str(source.key))
-        if source.kind == SourceKind.TAG:
-            return ExportScope.tag(str(source.key))
-        return ExportScope.library()
+            return Scope.search(self.window.search.query)
+        if source.view in (View.SHELF, View.TAG):
+            return source.base
+        return Scope.library()
 
     def open_export(self) -> None:
         from readinglist.gui.export_dialog import ExportDialog
@@ -167,12 +161,12 @@ class WindowTools(QObject):
 
         lib = self.window.library
         source = self.window.sidebar.current_source
-        digest_id = int(source.key) if source.kind == SourceKind.DIGEST and source.key else None
+        digest_id = int(source.key) if source.view == View.DIGEST and source.key else None
         if digest_id is not None:
-            ids = lib.paper_ids(PaperFilter(digest_id=digest_id))
+            ids = lib.paper_ids(Scope.digest(digest_id))
             title = next((d.file_name for d in lib.digests() if d.id == digest_id), "Digest")
         else:
-            ids = lib.paper_ids(PaperFilter(triage=Triage.NEW))
+            ids = lib.paper_ids(Scope.inbox())
             title = "Inbox"
         if not ids:
             self.window.statusBar().showMessage(f"Nothing to triage in {title}", 4000)
@@ -187,12 +181,11 @@ class WindowTools(QObject):
 
         def closed(triaged: list[int]) -> None:
             dialog.accept()
-            self.window.ops.announce(Change(frozenset(triaged)))
             if triaged:
                 self.window.show_paper(triaged[0])
 
         view.closed.connect(closed)
-        view.papers_changed.connect(lambda ids: self.window.ops.announce(Change(frozenset(ids))))
+        view.papers_changed.connect(self.window.ops.announce)
         self._show(dialog)
         view.setFocus()
 
@@ -205,12 +198,12 @@ class WindowTools(QObject):
         if not ok or not name.strip():
             return None
         try:
-            info = self.shelves.create(name, query=query)
+            created = self.shelves.create(name, query=query)
         except LibraryError as err:
             QMessageBox.warning(self.window, "readinglist", str(err))
             return None
-        self._changed()
-        return info.name
+        self.window.ops.announce(created.changes)
+        return created.info.name
 
     def save_search_as_shelf(self) -> None:
         query = self.window.search.query
@@ -230,30 +223,32 @@ class WindowTools(QObject):
         )
         if not ok or not name.strip():
             return
-        try:
-            if name.strip().casefold() not in {n.casefold() for n in names}:
-                self.shelves.create(name)
-            added = self.shelves.add(name, ids)
-        except LibraryError as err:
-            QMessageBox.warning(self.window, "readinglist", str(err))
-            return
-        self.window.ops.announce(Change(frozenset(ids)))
-        self.window.statusBar().showMessage(f"Added {added} to {name}", 3000)
+        name = name.strip()
+        if name.casefold() not in {n.casefold() for n in names}:
+            try:
+                self.window.ops.announce(self.shelves.create(name).changes)
+            except LibraryError as err:
+                QMessageBox.warning(self.window, "readinglist", str(err))
+                return
+        command = undo.add_to_shelf(self.window.ops, name, ids)
+        self.window.undo_stack.push(command)
+        if command.ok:
+            self.window.statusBar().showMessage(f"Added to {name}", 3000)
 
-    def sidebar_actions(self, source: Source) -> list[tuple[str, Callable[[], object]]]:
+    def sidebar_actions(self, source: Scope) -> list[tuple[str, Callable[[], object]]]:
         """What the sidebar's context menu offers for one entry."""
-        if source.kind == SourceKind.SHELF:
+        if source.view == View.SHELF:
             name = str(source.key)
             return [
                 ("Rename Shelf…", lambda: self.rename_shelf(name)),
                 ("Delete Shelf…", lambda: self.delete_shelf(name)),
-                ("Export Shelf…", lambda: self._export_scope(ExportScope.shelf(name))),
+                ("Export Shelf…", lambda: self._export_scope(Scope.shelf(name))),
             ]
-        if source.kind == SourceKind.TAG:
-            return [("Export Tag…", lambda: self._export_scope(ExportScope.tag(str(source.key))))]
-        if source.kind in (SourceKind.INBOX, SourceKind.DIGEST):
+        if source.view == View.TAG:
+            return [("Export Tag…", lambda: self._export_scope(source.base))]
+        if source.view in (View.INBOX, View.DIGEST):
             return [("Triage…", self.open_triage)]
-        if source.kind == SourceKind.TRASH:
+        if source.view == View.TRASH:
             return [("Empty Trash…", self.empty_trash)]
         return []
 
@@ -269,7 +264,7 @@ class WindowTools(QObject):
         if menu.actions():
             menu.exec(sidebar.viewport().mapToGlobal(pos))
 
-    def _export_scope(self, scope: ExportScope) -> None:
+    def _export_scope(self, scope: Scope) -> None:
         from readinglist.gui.export_dialog import ExportDialog
 
         self._show(ExportDialog(self.window.library, scope=scope, parent=self.window))
@@ -291,7 +286,7 @@ class WindowTools(QObject):
             self.window.undo_stack.push(DeleteShelfCommand(self.window.ops, info))
 
     def empty_trash(self) -> None:
-        n = self.window.library.count(PaperFilter(trashed=True))
+        n = self.window.library.count(Scope.trash())
         if not n:
             return
         answer = QMessageBox.question(
@@ -300,10 +295,10 @@ class WindowTools(QObject):
             f"Delete the {n} papers in the Trash for good, with their notes? "
             "This cannot be undone.",
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.window.library.empty_trash()
+        if answer == QMessageBox.StandardButton.Yes and self.window.ops.run(
+            self.window.library.empty_trash, size=n
+        ):
             self.window.undo_stack.clear()  # undo steps may name papers that are gone
-            self.window.ops.announce(Change())
 
     # -- library ---------------------------------------------------------------------------
 
@@ -315,19 +310,16 @@ class WindowTools(QObject):
     def open_backups(self) -> None:
         from readinglist.gui.backups_dialog import BackupsDialog
 
-        dialog = BackupsDialog(self.window.library.location, self.window)
-        dialog.restored.connect(lambda *_: self._reopen_after_restore())
+        dialog = BackupsDialog(
+            self.window.library.location, self.window, restore=self.window.restore_backup
+        )
         self._show(dialog)
-
-    def _reopen_after_restore(self) -> None:
-        self.window.library.sync_index()
-        self.window.ops.announce(Change(external=True))
 
     def open_check(self) -> None:
         from readinglist.gui.check_dialog import CheckDialog
 
         dialog = CheckDialog(self.window.library, self.window)
-        dialog.repaired.connect(lambda *_: self.window.ops.announce(Change(external=True)))
+        dialog.repaired.connect(lambda *_: self.window.ops.announce(RELOAD))
         self._show(dialog)
 
     def open_shared_library(self) -> None:

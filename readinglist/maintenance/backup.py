@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from readinglist.library import DB_NAME, INDEX_DIR, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.layout import DB_NAME, INDEX_DIR
 from readinglist.maintenance import sqlitefile
 from readinglist.store import migrate
 from readinglist.store.engine import sqlite_url

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from readinglist.library import DB_NAME, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.layout import DB_NAME
 from readinglist.maintenance import sqlitefile
 from readinglist.maintenance.backup import ASIDE_DIR, BackupError, create_backup
 from readinglist.search import IndexState, IndexUnavailable, SearchIndex
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from readinglist.library import Library
+    from readinglist.core import LibraryHandle
     from readinglist.records import IndexDoc
 
 INDEX_SAMPLE = 50
@@ -103,7 +104,7 @@ class CheckReport:
 
 
 def check_library(
-    library: Library, *, sample: int = INDEX_SAMPLE, rng: random.Random | None = None
+    library: LibraryHandle, *, sample: int = INDEX_SAMPLE, rng: random.Random | None = None
 ) -> CheckReport:
     """Look for every known kind of damage; changes nothing."""
     problems: list[Problem] = []
@@ -124,7 +125,7 @@ def check_library(
     return CheckReport(library.display_location, papers, tuple(problems))
 
 
-def _local(library: Library) -> bool:
+def _local(library: LibraryHandle) -> bool:
     return library.engine.dialect.name == "sqlite"
 
 
@@ -204,7 +205,7 @@ def _shelf_problems(session: Session) -> list[Problem]:
     return problems
 
 
-def _index_problems(library: Library, sample: int, rng: random.Random) -> list[Problem]:
+def _index_problems(library: LibraryHandle, sample: int, rng: random.Random) -> list[Problem]:
     state = library.index.state()
     if state is None:
         return [Problem("index_unreadable", "the search index is missing or unreadable")]
@@ -258,7 +259,7 @@ def _index_problems(library: Library, sample: int, rng: random.Random) -> list[P
     return problems
 
 
-def _stale_in_index(library: Library, ids: list[int]) -> set[int]:
+def _stale_in_index(library: LibraryHandle, ids: list[int]) -> set[int]:
     """Papers whose index entries answer differently from entries built afresh from the database.
 
     Both indexes are asked the same queries (words of each paper's title, tags and note);
@@ -305,7 +306,7 @@ def _probe(doc: IndexDoc) -> str:
 # -- repairing -------------------------------------------------------------------------------
 
 
-def repair_library(library: Library, *, now: dt.datetime | None = None) -> CheckReport:
+def repair_library(library: LibraryHandle, *, now: dt.datetime | None = None) -> CheckReport:
     """Back up, fix what the check finds in one transaction, rebuild the index, check again.
 
     A shared library (on a database server) is not backed up here: its server is, with its
@@ -340,7 +341,7 @@ def repair_library(library: Library, *, now: dt.datetime | None = None) -> Check
     )
 
 
-def _backup_before_repair(library: Library, now: dt.datetime | None) -> Path:
+def _backup_before_repair(library: LibraryHandle, now: dt.datetime | None) -> Path:
     """A verified backup; when the database fails verification, a raw copy kept aside."""
     try:
         return create_backup(library.location, reason="repair", now=now).path

@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readinglist.library import DB_NAME, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.layout import DB_NAME
 from readinglist.maintenance import sqlitefile
 from readinglist.maintenance.backup import newest_verified_backup
 

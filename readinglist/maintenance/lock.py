@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
-from readinglist.library import LibraryError
+from readinglist.errors import LibraryError
 
 if TYPE_CHECKING:
     from types import TracebackType

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
-    from readinglist.library import Library
+    from readinglist.core import LibraryHandle
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def before_upgrade(location: Path, engine: Engine) -> backup.BackupInfo | None:
     return backup.create_backup(location, reason="upgrade")
 
 
-def daily(library: Library, now: dt.datetime | None = None) -> backup.BackupInfo | None:
+def daily(library: LibraryHandle, now: dt.datetime | None = None) -> backup.BackupInfo | None:
     """A backup when the newest is over a day old and the library holds papers.
 
     A failure is logged, not raised: the user can still work, and the next open tries again.

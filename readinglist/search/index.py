@@ -502,21 +502,32 @@ class SearchIndex:
 
     def search(
         self,
-        query: str,
+        query: str | ParsedQuery,
         *,
         limit: int | None = 50,
         snippets: bool = True,
         include_trashed: bool = False,
         now: dt.datetime | None = None,
+        suggest_for: ParsedQuery | None = None,
     ) -> SearchOutcome:
-        """Run a query in the query language (readinglist.querylang).
+        """Run a query in the query language (readinglist.querylang), as text or as a tree.
 
+        A composed tree (a view's condition and the words typed) passes the typed part as
+        ``suggest_for``: "did you mean" corrects what the user wrote, not the view.
         Raises IndexUnavailable when the index is missing or damaged.
         """
-        parsed = parse(query)
+        parsed = parse(query) if isinstance(query, str) else query
         moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
         # Relative dates (added:7d) make the answer depend on the minute it is asked.
-        key = (query, limit, snippets, include_trashed, _minute_if_relative(parsed, moment))
+        key = (
+            parsed.text,
+            parsed.tree,
+            suggest_for,
+            limit,
+            snippets,
+            include_trashed,
+            _minute_if_relative(parsed, moment),
+        )
         with self._lock:
             self.flush()
             s = self._current_searcher()
@@ -534,6 +545,7 @@ class SearchIndex:
                     snippets=snippets,
                     include_trashed=include_trashed,
                     now=moment,
+                    suggest_for=suggest_for,
                 )
             except searching.READ_ERRORS as err:
                 log.warning("%s: unreadable, to be rebuilt: %r", self.directory, err)

@@ -338,6 +338,7 @@ def search(
     snippets: bool,
     include_trashed: bool,
     now: dt.datetime,
+    suggest_for: ql.ParsedQuery | None = None,
 ) -> SearchOutcome:
     """Ranked hits for a parsed query (see SearchIndex.search)."""
     c = compile_query(searcher, parsed, include_trashed=include_trashed, now=now)
@@ -358,7 +359,9 @@ def search(
         total = _total(results, limit)
     suggestion = None
     if total < SUGGEST_BELOW:
-        suggestion = suggest(searcher, parsed, total, include_trashed=include_trashed, now=now)
+        suggestion = suggest(
+            searcher, suggest_for or parsed, total, include_trashed=include_trashed, now=now
+        )
     return SearchOutcome(
         query=parsed.text,
         hits=hits,

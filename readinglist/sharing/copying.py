@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Integer, Table, and_, delete, func, insert, or_, select
 
-from readinglist.library import DB_NAME, Library, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.store import migrate
 from readinglist.store.engine import make_engine, reset_sequences
 from readinglist.store.location import LibraryLocation, LocationError, parse_location

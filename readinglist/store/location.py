@@ -23,11 +23,11 @@ import platformdirs
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from readinglist.layout import is_url, url_scheme
+
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER = "postgresql+psycopg"
 """The SQLAlchemy dialect and driver every PostgreSQL library uses (psycopg 3)."""
-
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 class LocationError(ValueError):
@@ -55,11 +55,6 @@ class LibraryLocation:
         return public_url(self.url)
 
 
-def is_url(value: str | Path) -> bool:
-    """True when ``value`` is written as a URL (``scheme://...``), not as a path."""
-    return isinstance(value, str) and _SCHEME_RE.match(value.strip()) is not None
-
-
 def parse_location(value: str | Path, *, data_dir: Path | None = None) -> LibraryLocation:
     """Turn what a user gave (option, environment, dialog) into a location.
 
@@ -75,8 +70,7 @@ def parse_location(value: str | Path, *, data_dir: Path | None = None) -> Librar
 
 def postgres_url(text: str) -> URL:
     """A PostgreSQL URL with psycopg as the driver; ``postgresql://`` is what users write."""
-    match = _SCHEME_RE.match(text.strip())
-    scheme = match.group(1).lower() if match else ""
+    scheme = url_scheme(text)
     if scheme not in POSTGRES_SCHEMES:
         raise LocationError(
             f"{_hide_password(text)}: unsupported library URL (a library is a directory or "

@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
@@ -40,10 +41,34 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Moments in UTC, always read back with their offset.
+
+    SQLite keeps no time zone with a value and hands back naive datetimes; everything the
+    library writes is UTC, so reading attaches UTC and writing converts to it. Every layer
+    above (records, JSON, statistics) then sees aware moments on both databases.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 (SQLAlchemy's documented class attribute)
-        dt.datetime: DateTime(timezone=True),
+        dt.datetime: UTCDateTime(),
         str: Text,
     }
 
@@ -210,11 +235,14 @@ class ShelfItem(Base):
 
 
 class PaperChange(Base):
-    """Journal of papers whose indexed fields changed, written in the same transaction.
+    """The change journal: what each write changed, written in the same transaction.
 
-    The search index remembers the last ``seq`` it applied; anything newer is replayed
-    into the index on open, so a crash between the database commit and the index commit
-    (or another client's edit) is caught up without a full rebuild.
+    ``kind`` says what ``paper_id`` names: a paper (most entries), or a shelf, tag or digest
+    (the table kept its first name when it learned those). The search index remembers the
+    last ``seq`` it applied and replays newer paper entries, so a crash between the database
+    commit and the index commit (or another client's edit) is caught up without a full
+    rebuild; open windows read the entries written by other processes to refresh exactly
+    what changed.
     """
 
     __tablename__ = "paper_changes"
@@ -224,6 +252,7 @@ class PaperChange(Base):
     # Not a foreign key: a deleted paper's change must survive to remove it from the index.
     paper_id: Mapped[int] = mapped_column(index=True)
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(8), default="paper", server_default="paper")
 
 
 class Meta(Base):

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readinglist.cli.main import cli
-from readinglist.library import DB_NAME
+from readinglist.layout import DB_NAME
 from readinglist.maintenance.lock import InstanceLock
 from tests.conftest import ABSTRACT, digest_text
 

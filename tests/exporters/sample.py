@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves

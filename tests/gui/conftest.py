@@ -12,7 +12,7 @@ from sqlalchemy import insert
 
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.tasks import shutdown_tasks
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.store.models import Paper
 from tests.conftest import ABSTRACT, digest_text
 

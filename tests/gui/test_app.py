@@ -123,9 +123,8 @@ def test_a_second_window_on_a_local_library_is_refused_naming_the_holder(
             textwrap.dedent(
                 f"""
                 import sys, time
-                from PySide6.QtCore import QLockFile
-                lock = QLockFile({str(library_dir / app.LOCK_NAME)!r})
-                assert lock.tryLock(1000)
+                from readinglist.maintenance.lock import InstanceLock
+                lock = InstanceLock({str(library_dir)!r}).acquire()  # what `check` holds
                 print("locked", flush=True)
                 time.sleep(30)
                 """
@@ -143,7 +142,7 @@ def test_a_second_window_on_a_local_library_is_refused_naming_the_holder(
         )
         assert app.run(library_dir) == 1
         assert len(shown) == 1
-        assert "already open" in shown[0]
+        assert "already has this library open" in shown[0]
         assert f"process {holder.pid}" in shown[0]
     finally:
         holder.kill()

@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from readinglist.errors import LibraryError
 from readinglist.gui.backups_dialog import BackupsDialog
-from readinglist.importer import Importer
-from readinglist.library import Library, LibraryError
+from readinglist.importing import Importer
+from readinglist.library import Library
 from readinglist.maintenance import backup as backups
 from readinglist.maintenance.backup import human_size
 from readinglist.maintenance.lock import InstanceLock

@@ -9,9 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from readinglist.errors import LibraryError
 from readinglist.gui.check_dialog import CheckDialog
-from readinglist.importer import Importer
-from readinglist.library import DB_NAME, Library, LibraryError
+from readinglist.importing import Importer
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.maintenance.check import CheckReport, Problem, check_library
 from readinglist.shelves import Shelves
 from tests.conftest import ABSTRACT, digest_text

@@ -12,9 +12,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.exc import OperationalError
 
-from readinglist.gui.ops import Change
+from readinglist.core import Scope, View
+from readinglist.gui.ops import RELOAD
 from readinglist.gui.paper_drag import PAPER_IDS_MIME, read_drag
-from readinglist.gui.sources import Source, SourceKind
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
@@ -43,19 +43,19 @@ def window(
     shelves.create("Smart", query="diffusion")
     shelves.add("Reading", papers[:3])
     win = make_window()
-    win.ops.announce(Change(external=True))
+    win.ops.announce(RELOAD)
     wait_idle(qtbot, win)
     return win
 
 
 def shelf_index(window: MainWindow, name: str) -> QModelIndex:
-    index = window.sidebar_model.index_of(Source(SourceKind.SHELF, name))
+    index = window.sidebar_model.index_of(Scope(View.SHELF, name))
     assert index.isValid()
     return index
 
 
 def show_shelf(qtbot: QtBot, window: MainWindow, name: str) -> None:
-    assert window.sidebar.select_source(Source(SourceKind.SHELF, name))
+    assert window.sidebar.select_source(Scope(View.SHELF, name))
     wait_idle(qtbot, window)
 
 
@@ -220,7 +220,7 @@ def test_senseless_drops_are_refused_and_change_nothing(
     mime = drag_rows(window, [0])
     shelves_section = shelf_index(window, "Later").parent()
     assert not model.canDropMimeData(mime, COPY, 1, 0, shelves_section)
-    inbox = window.sidebar_model.index_of(Source(SourceKind.INBOX))
+    inbox = window.sidebar_model.index_of(Scope(View.INBOX))
     assert not model.flags(inbox) & Qt.ItemFlag.ItemIsDropEnabled
     assert not model.flags(shelf_index(window, "Smart")) & Qt.ItemFlag.ItemIsDropEnabled
     assert model.flags(shelf_index(window, "Later")) & Qt.ItemFlag.ItemIsDropEnabled
@@ -421,7 +421,7 @@ def test_undoing_a_drop_keeps_the_shelf_place_of_a_trashed_paper(
 ) -> None:
     shelves = Shelves(library)
     library.trash([papers[1]])
-    window.ops.announce(Change(external=True))
+    window.ops.announce(RELOAD)
     wait_idle(qtbot, window)
     row = window.table_model.row_of(papers[4])
     assert row is not None
@@ -469,12 +469,12 @@ def test_a_drop_whose_write_fails_leaves_nothing_half_done(
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
     # The papers leave the source shelf, then placing them on the target fails.
-    monkeypatch.setattr("readinglist.shelves._place", broken)
+    monkeypatch.setattr("readinglist.shelves.place_in", broken)
     errors: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text: errors.append(text))
     assert not drop_on_shelf(window, mime, MOVE, "Later")
     assert errors
-    assert "busy" in errors[0]
+    assert "could not write to the library (disk I/O error); nothing was changed" in errors[0]
     assert shelves.paper_ids("Reading") == papers[:3]
     assert shelves.paper_ids("Later") == []
     assert window.undo_stack.count() == 0  # a failed edit leaves no undo step

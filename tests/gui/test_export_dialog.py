@@ -13,7 +13,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
 
 from readinglist import export as export_module
-from readinglist.export import ExportResult, ExportScope, ScopeKind
+from readinglist.core import Scope
+from readinglist.export import ExportResult
 from readinglist.gui.export_dialog import ExportDialog, copy_as
 from readinglist.gui.tasks import shutdown_tasks
 from tests.exporters.readers import csv_rows, markdown_texts, pybtex_entries, ris_entries
@@ -46,7 +47,7 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 def _dialog(
-    qtbot: QtBot, library: Library, settings: QSettings, scope: ExportScope | None = None
+    qtbot: QtBot, library: Library, settings: QSettings, scope: Scope | None = None
 ) -> ExportDialog:
     dialog = ExportDialog(library, scope=scope, settings=settings)
     qtbot.addWidget(dialog)
@@ -63,8 +64,8 @@ def test_exports_a_shelf_in_order_off_the_gui_thread(
     qtbot: QtBot, sample_library: tuple[Library, Sample], settings: QSettings, tmp_path: Path
 ) -> None:
     lib, sample = sample_library
-    dialog = _dialog(qtbot, lib, settings, ExportScope.shelf("to read"))
-    assert dialog.scope() == ExportScope.shelf("To read")
+    dialog = _dialog(qtbot, lib, settings, Scope.shelf("to read"))
+    assert dialog.scope() == Scope.shelf("To read")
     dest = tmp_path / "shelf.bib"
     _choose(dialog, "bibtex", dest)
     with qtbot.waitSignal(dialog.exported, timeout=10_000) as blocker:
@@ -105,17 +106,17 @@ def test_scope_choices_cover_selection_shelves_tags_and_search(
 ) -> None:
     lib, sample = sample_library
     picked = (sample.ids["Epsilon"], sample.ids["Beta"])
-    dialog = _dialog(qtbot, lib, settings, ExportScope.selection(picked))
+    dialog = _dialog(qtbot, lib, settings, Scope.papers(picked))
     labels = [dialog.scope_box.itemText(n) for n in range(dialog.scope_box.count())]
     assert labels[0] == "Selection (2 selected papers)"
     assert {"Whole library", "Shelf: To read", "Shelf: LoRA papers", "Tag: lora"} <= set(labels)
-    assert dialog.scope() == ExportScope.selection(picked)
+    assert dialog.scope() == Scope.papers(picked)
     assert dialog.query_edit.isHidden()
 
     dialog.scope_box.setCurrentIndex(labels.index("Search results…"))
     assert not dialog.query_edit.isHidden()
     dialog.query_edit.setText("Epsilon")
-    assert dialog.scope() == ExportScope.query("Epsilon")
+    assert dialog.scope() == Scope.search("Epsilon")
     dest = tmp_path / "search.ris"
     _choose(dialog, "ris", dest)
     with qtbot.waitSignal(dialog.exported, timeout=10_000):
@@ -129,8 +130,10 @@ def test_an_empty_search_is_refused_in_the_dialog(
     qtbot: QtBot, sample_library: tuple[Library, Sample], settings: QSettings, tmp_path: Path
 ) -> None:
     lib, _ = sample_library
-    dialog = _dialog(qtbot, lib, settings, ExportScope.query(""))
-    assert dialog.scope().kind is ScopeKind.QUERY
+    dialog = _dialog(qtbot, lib, settings, None)
+    box = dialog.scope_box
+    box.setCurrentIndex(box.findText("Search results…"))
+    assert dialog.scope() == Scope.search("")
     _choose(dialog, "md", tmp_path / "x.md")
     dialog.start_export()
     assert not dialog.running
@@ -214,7 +217,7 @@ def test_cancel_while_exporting_writes_nothing(
     started, idle = threading.Event(), threading.Event()
     real_records = export_module.Exporter.records
 
-    def slow_records(self: export_module.Exporter, scope: ExportScope, **kw: Any) -> Any:
+    def slow_records(self: export_module.Exporter, scope: Scope, **kw: Any) -> Any:
         started.set()
         for _ in range(500):  # a long export, until the user presses Cancel (5 s at most)
             if kw["cancelled"]():

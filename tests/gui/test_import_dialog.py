@@ -13,6 +13,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt, QTimer, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
+from readinglist.core import Changes
 from readinglist.gui.import_dialog import (
     PASTED_NAME,
     Column,
@@ -23,7 +24,7 @@ from readinglist.gui.import_dialog import (
     digest_paths_from_mime,
 )
 from readinglist.gui.tasks import TaskRunner, running_tasks, shutdown_tasks
-from readinglist.importer import FileReport, Importer
+from readinglist.importing import FileReport, Importer
 from tests.conftest import ABSTRACT, digest_text
 
 if TYPE_CHECKING:
@@ -87,12 +88,10 @@ def figures(report: FileReport) -> tuple[str, ...]:
 
 
 def import_and_wait(qtbot: QtBot, dialog: ImportDialog) -> list[int]:
-    with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
         dialog.import_button.click()
     assert dialog.state == DialogState.DONE
-    ids = blocker.args[0] if blocker.args else None
-    assert isinstance(ids, list)
-    return ids
+    return list(dialog.new_ids)
 
 
 def digest_names(library: Library) -> set[str]:
@@ -355,8 +354,8 @@ def test_cancel_mid_import_keeps_finished_files_whole(
     assert clicked
     imported = assert_whole_files_only(library, paths, entries=5)
     assert 1 <= len(imported) < len(paths)
-    ids = blocker.args[0]
-    assert sorted(ids) == sorted(library.paper_ids())
+    changes = blocker.args[0]  # what the import changed: every paper it brought in
+    assert sorted(changes.papers) == sorted(library.paper_ids())
     assert dialog.state == DialogState.DONE
     assert dialog.isVisible()  # Cancel during an import stops it; the dialog stays
     skipped = len(paths) - len(imported)
@@ -388,7 +387,7 @@ def test_closing_during_import_stops_within_two_seconds(
 ) -> None:
     paths = write_digests(tmp_path, 30)
     dialog = open_dialog(qtbot, library, paths)
-    received: list[list[int]] = []
+    received: list[Changes] = []
     dialog.imported.connect(received.append)
     dialog.start_import()
     task = dialog._import_task
@@ -404,7 +403,7 @@ def test_closing_during_import_stops_within_two_seconds(
     assert not task.running
     # The outcome reached the owner before the dialog went away.
     assert len(received) == 1
-    assert sorted(received[0]) == sorted(library.paper_ids())
+    assert sorted(received[0].papers) == sorted(library.paper_ids())
     assert len(assert_whole_files_only(library, paths, entries=5)) < len(paths)
 
 

@@ -6,18 +6,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from readinglist.core import Scope, View
 from readinglist.gui.listing import ListingRequest, Sort, resolve
 from readinglist.gui.sources import (
     ALL_PAPERS,
+    DISMISSED,
     INBOX,
     RECENT,
     STARRED,
     TRASH,
-    Source,
-    SourceKind,
     status_source,
 )
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.records import ReadStatus, Triage
 from readinglist.shelves import Shelves
@@ -65,34 +65,36 @@ def shaped(library: Library, papers: list[int]) -> list[int]:
         (INBOX, "", [0, 1, 4]),
         (STARRED, "", [0]),
         (status_source(ReadStatus.READ), "", [1]),
-        (RECENT, "", [0, 1, 3, 4]),
+        (RECENT, "", [0, 1, 4]),  # dismissed papers only where asked for:
+        (DISMISSED, "", [3]),
+        (ALL_PAPERS, "is:dismissed", [3]),
         (TRASH, "", [2]),
-        (Source(SourceKind.TAG, "to read"), "", [0]),
-        (Source(SourceKind.SHELF, "Queue"), "", [1, 0]),  # the shelf's own order
+        (Scope(View.TAG, "to read"), "", [0]),
+        (Scope(View.SHELF, "Queue"), "", [1, 0]),  # the shelf's own order
         (ALL_PAPERS, "model", [0, 4]),
         (STARRED, "models", [0]),
         (TRASH, "diffusion", [2]),
-        (Source(SourceKind.TAG, "to read"), "reward", []),
+        (Scope(View.TAG, "to read"), "reward", []),
         (ALL_PAPERS, "zzzzzz", []),
     ],
 )
 def test_sources_and_searches(
     shared: tuple[Library, list[int]],
-    source: Source,
+    source: Scope,
     query: str,
     expected: list[int],
 ) -> None:
     library, shaped = shared
     listing = resolve(library, ListingRequest(source, query))
-    got = listing.ids if source.kind == SourceKind.SHELF else sorted(listing.ids)
+    got = listing.ids if source.view == View.SHELF else sorted(listing.ids)
     assert got == [shaped[i] for i in expected]
 
 
 def test_a_smart_shelf_lists_its_query(library: Library, shaped: list[int]) -> None:
-    listing = resolve(library, ListingRequest(Source(SourceKind.SHELF, "Diffusion")))
+    listing = resolve(library, ListingRequest(Scope(View.SHELF, "Diffusion")))
     assert listing.ids == []  # its only match is in the Trash
     library.restore([shaped[2]])
-    listing = resolve(library, ListingRequest(Source(SourceKind.SHELF, "Diffusion")))
+    listing = resolve(library, ListingRequest(Scope(View.SHELF, "Diffusion")))
     assert listing.ids == [shaped[2]]
 
 

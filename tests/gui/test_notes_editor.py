@@ -55,12 +55,13 @@ def test_saves_on_focus_out(qtbot: QtBot) -> None:
 
 def test_showing_another_paper_saves_first(qtbot: QtBot) -> None:
     notes, _ = editor_in_window(qtbot)
-    notes.show_note(1, "")
+    notes.show_note(1, "", version=0)
     notes.edit()
     QTest.keyClicks(notes.editor, "one")
     with qtbot.waitSignal(notes.save_requested, timeout=100) as blocker:
-        notes.show_note(2, "two")
-    assert blocker.args == [1, "", "one"]
+        notes.show_note(2, "two", version=4)
+    assert blocker.args == [1, "", "one", 0]  # with the version the text started from
+    assert notes.version == 4
     assert notes.text() == "two"
 
 

@@ -10,13 +10,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from readinglist.gui.open_shared_dialog import (
-    ConflictChoice,
-    OpenSharedDialog,
-    conflict_box,
-    resolve_conflict,
-)
-from readinglist.library import EditConflict
+from readinglist.errors import EditConflict
+from readinglist.gui.note_conflict import ConflictChoice, conflict_box, resolve_conflict
+from readinglist.gui.open_shared_dialog import OpenSharedDialog
 from readinglist.store.location import parse_location
 
 if TYPE_CHECKING:
@@ -99,21 +95,24 @@ def test_missing_parts_keep_the_dialog_open(qtbot: QtBot) -> None:
 CONFLICT = EditConflict("the note on paper 7", "alice", dt.datetime(2025, 3, 14, 10, 32))
 
 
-def test_the_conflict_question_says_who_and_offers_three_ways(qtbot: QtBot) -> None:
+def test_the_conflict_question_says_who_and_offers_to_keep_both(qtbot: QtBot) -> None:
     box = conflict_box(None, CONFLICT)
     qtbot.addWidget(box)
     assert "changed by alice" in box.text()
     assert "2025-03-14 10:32 UTC" in box.informativeText()
     assert sorted(b.text().replace("&", "") for b in box.buttons()) == [
+        "Keep Both",
         "Keep Editing",
         "Reload Theirs",
         "Save Mine",
     ]
+    assert box.defaultButton().text().replace("&", "") == "Keep Both"
 
 
 @pytest.mark.parametrize(
     ("button", "choice"),
     [
+        ("Keep Both", ConflictChoice.KEEP_BOTH),
         ("Reload Theirs", ConflictChoice.RELOAD),
         ("Save Mine", ConflictChoice.OVERWRITE),
         ("Keep Editing", ConflictChoice.KEEP_EDITING),

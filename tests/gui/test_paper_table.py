@@ -167,6 +167,6 @@ def test_sort_asks_for_an_order_instead_of_sorting_rows(
 
 
 def test_sort_keys_are_ones_the_library_knows() -> None:
-    from readinglist.library import Library
+    from readinglist.core import SORT_KEYS
 
-    assert set(paper_table.SORT_KEYS.values()) <= set(Library.SORT_KEYS)
+    assert set(paper_table.SORT_KEYS.values()) <= set(SORT_KEYS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from readinglist.core import Scope, View
 from readinglist.gui.sidebar import (
     Section,
     SidebarData,
@@ -12,8 +13,8 @@ from readinglist.gui.sidebar import (
     entries_for,
     load_sidebar,
 )
-from readinglist.gui.sources import INBOX, STARRED, Source, SourceKind
-from readinglist.records import ReadStatus
+from readinglist.gui.sources import DISMISSED, INBOX, STARRED
+from readinglist.records import ReadStatus, Triage
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
@@ -49,11 +50,24 @@ def test_counts_match_the_lists(library: Library, papers: list[int]) -> None:
     library.set_starred(papers[:2], True)
     library.set_status([papers[0]], ReadStatus.READ)
     library.trash([papers[4]])
-    data = load_sidebar(library)
+    library.set_triage([papers[3]], Triage.DISMISSED)
+    library.add_tags(papers[2:5], ["lora"])
+    Shelves(library).create("Queue")
+    Shelves(library).add("Queue", papers[2:5])
+    Shelves(library).create("Adapters", query="tag:lora")
+    data = load_sidebar(library, smart_counts=True)
+    # Every count is what the entry's list shows: the one resolver answers both.
     for source, count in data.counts.items():
-        assert count == len(library.paper_ids(source.paper_filter())), source
+        assert count == len(library.paper_ids(source)), source
+    for shelf in data.shelves:
+        assert data.shelf_counts[shelf.id] == len(library.paper_ids(Scope.shelf(shelf.name)))
+    for tag in data.tags:
+        assert tag.count == len(library.paper_ids(Scope.tag(tag.name)))
+    for digest in data.digests:
+        assert digest.paper_count == len(library.paper_ids(Scope.digest(digest.id)))
     assert data.counts[STARRED] == 2
-    assert data.counts[INBOX] == 4
+    assert data.counts[INBOX] == 3  # one trashed, one dismissed
+    assert data.counts[DISMISSED] == 1
 
 
 def test_sections_list_shelves_tags_and_digests(library: Library, papers: list[int]) -> None:
@@ -71,7 +85,7 @@ def test_sections_list_shelves_tags_and_digests(library: Library, papers: list[i
     assert (tag.label, tag.count, tag.color) == ("lora", 3, "#3366cc")
     (digest,) = entries[Section.DIGESTS]
     assert digest.count == 5
-    assert digest.source == Source(SourceKind.DIGEST, library.digests()[0].id)
+    assert digest.source == Scope(View.DIGEST, library.digests()[0].id)
 
 
 def test_empty_sections_say_so() -> None:
@@ -90,11 +104,11 @@ def test_counts_update_in_place_and_the_selection_stays(
     qtbot.addWidget(view)
     library.add_tags(papers[:1], ["lora"])
     view.apply(load_sidebar(library))
-    assert view.select_source(Source(SourceKind.TAG, "lora"))
+    assert view.select_source(Scope(View.TAG, "lora"))
     library.add_tags(papers[1:3], ["lora"])
     with qtbot.assertNotEmitted(model.modelReset), qtbot.assertNotEmitted(view.source_selected):
         view.apply(load_sidebar(library))
-    assert view.current_source == Source(SourceKind.TAG, "lora")
+    assert view.current_source == Scope(View.TAG, "lora")
     assert model.entries(Section.TAGS)[0].count == 3
 
 
@@ -106,11 +120,11 @@ def test_a_vanished_tag_falls_back_to_all_papers(
     qtbot.addWidget(view)
     library.add_tags(papers[:1], ["gone soon"])
     view.apply(load_sidebar(library))
-    view.select_source(Source(SourceKind.TAG, "gone soon"))
+    view.select_source(Scope(View.TAG, "gone soon"))
     library.delete_tag("gone soon")
     with qtbot.waitSignal(view.source_selected) as blocker:
         view.apply(load_sidebar(library))
-    assert blocker.args == [Source(SourceKind.ALL)]
+    assert blocker.args == [Scope(View.ALL)]
 
 
 def test_picking_an_entry_filters_the_table(
@@ -120,9 +134,9 @@ def test_picking_an_entry_filters_the_table(
     window = make_window()
     assert labels(window.sidebar_model, Section.TAGS) == ["lora"]
     with qtbot.waitSignal(window.listing_applied, timeout=10_000):
-        window.sidebar.select_source(Source(SourceKind.TAG, "lora"))
+        window.sidebar.select_source(Scope(View.TAG, "lora"))
     assert sorted(window.table_model.ids) == papers[1:3]
     digest = library.digests()[0]
     with qtbot.waitSignal(window.listing_applied, timeout=10_000):
-        window.sidebar.select_source(Source(SourceKind.DIGEST, digest.id))
+        window.sidebar.select_source(Scope(View.DIGEST, digest.id))
     assert sorted(window.table_model.ids) == papers

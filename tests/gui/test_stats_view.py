@@ -14,7 +14,7 @@ from sqlalchemy import select
 from readinglist import stats
 from readinglist.gui.charts import Chart, ChartData, ChartKind, Series, nice_ticks
 from readinglist.gui.stats_view import StatsDialog, StatsView
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves
 from readinglist.store.models import Paper

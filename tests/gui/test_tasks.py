@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QObject, QThread
 
+from readinglist.errors import LibraryError
 from readinglist.gui.tasks import (
     CancelCheck,
     ProgressReport,
@@ -21,7 +22,6 @@ from readinglist.gui.tasks import (
     running_tasks,
     shutdown_tasks,
 )
-from readinglist.library import LibraryError
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from readinglist.gui.triage_view import TriageView
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.records import ReadStatus, Triage
 from readinglist.shelves import Shelves
 from tests.conftest import ABSTRACT, digest_text
@@ -65,7 +65,7 @@ def test_triage_end_to_end_by_keys(
     assert "No shelf on key 9" in view.feedback.text()
     with qtbot.waitSignal(view.papers_changed) as changed:
         key(view, Qt.Key.Key_Space)
-    assert changed.args == [[papers[0]]]
+    assert changed.args[0].papers == {papers[0]}
     assert (p(papers[0]).triage, p(papers[0]).read_status) == (Triage.KEPT, ReadStatus.UNREAD)
     assert view.title_label.text() == p(papers[1]).title
     assert view.progress_label.text() == "2 of 5, 1 kept"

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QUndoStack
 
 from readinglist.gui import undo
-from readinglist.gui.ops import Change, Ops
+from readinglist.gui.ops import Ops, Update
 from readinglist.gui.undo import (
     AddTagsCommand,
     NoteCommand,
@@ -107,11 +107,14 @@ def test_every_edit_broadcasts_what_changed(
 ) -> None:
     with qtbot.waitSignal(ops.changed) as blocker:
         stack.push(StarCommand(ops, papers[:2], True))
-    change = blocker.args[0]
-    assert isinstance(change, Change)
-    assert change.papers == frozenset(papers[:2])
-    assert change.listing
-    assert change.sidebar
+    update = blocker.args[0]
+    assert isinstance(update, Update)
+    # What the service reports it changed, not what the window asked for.
+    assert update.papers == frozenset(papers[:2])
+    assert not update.external
+    with qtbot.waitSignal(ops.changed) as blocker:
+        stack.push(StarCommand(ops, papers[:3], True))  # two of them are starred already
+    assert blocker.args[0].papers == frozenset(papers[2:3])
     with qtbot.waitSignal(ops.error) as error:
         stack.push(TrashCommand(ops, [10_000]))
     assert "10000" in error.args[0]

@@ -10,13 +10,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from readinglist.export import ScopeKind
+from readinglist.core import Scope, View
 from readinglist.gui.backups_dialog import BackupsDialog
 from readinglist.gui.check_dialog import CheckDialog
 from readinglist.gui.export_dialog import ExportDialog
 from readinglist.gui.stats_view import StatsDialog
 from readinglist.gui.triage_view import TriageView
-from readinglist.library import PaperFilter
 from readinglist.records import Triage
 from readinglist.shelves import Shelves
 
@@ -50,7 +49,7 @@ def test_export_offers_the_selection(make_window: WindowFactory, papers: list[in
     dialog = window.tools.last_dialog
     assert isinstance(dialog, ExportDialog)
     scope = window.tools.current_scope()
-    assert scope.kind == ScopeKind.SELECTION
+    assert scope.view == View.PAPERS
     assert sorted(scope.ids) == papers
     dialog.close()
 
@@ -157,18 +156,19 @@ def test_empty_trash_asks_first(
     assert library.paper(papers[0]).trashed
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
     window.tools.empty_trash()
-    assert papers[0] not in library.paper_ids(PaperFilter(trashed=True))
+    assert papers[0] not in library.paper_ids(Scope.trash())
 
 
 def test_sidebar_offers_actions_per_entry(make_window: WindowFactory, papers: list[int]) -> None:
-    from readinglist.gui.sources import INBOX, TRASH, Source, SourceKind
+    from readinglist.core import Scope, View
+    from readinglist.gui.sources import INBOX, TRASH
 
     window = make_window()
 
-    def names(source: Source) -> list[str]:
+    def names(source: Scope) -> list[str]:
         return [text for text, _ in window.tools.sidebar_actions(source)]
 
-    assert names(Source(SourceKind.SHELF, "X")) == [
+    assert names(Scope(View.SHELF, "X")) == [
         "Rename Shelf…",
         "Delete Shelf…",
         "Export Shelf…",

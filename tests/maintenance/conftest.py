@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.shelves import Shelves
 from tests.conftest import ABSTRACT, digest_text

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.library import DB_NAME, Library
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.maintenance import backup as backups
 from readinglist.maintenance import sqlitefile
 from readinglist.maintenance.backup import BackupError, BackupInfo, KeepPolicy

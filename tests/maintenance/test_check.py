@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from readinglist.library import DB_NAME, INDEX_DIR, Library
+from readinglist.layout import DB_NAME, INDEX_DIR
+from readinglist.library import Library
 from readinglist.maintenance import check as check_module
 from readinglist.maintenance import list_backups, sqlitefile
 from readinglist.maintenance.check import check_library, repair_library
+from readinglist.papers import for_edit
 from readinglist.search import IndexUpdate
 from readinglist.shelves import Shelves
 from readinglist.store.convert import load_papers, to_index_doc
@@ -103,7 +105,7 @@ def _index_missing(lib: Library) -> None:
 
 def _index_extra(lib: Library) -> None:
     with lib.write(sync=False) as tx:
-        (paper,) = lib._papers_for_edit(tx, [_ids(lib)[0]])
+        (paper,) = for_edit(tx, [_ids(lib)[0]])
         tx.session.delete(paper)
     # The journal would remove it from the index on the next sync; lose the journal entry.
     _sql(lib, "DELETE FROM paper_changes")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.library import DB_NAME, Library
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.maintenance import backup as backups
 from readinglist.maintenance.damaged import DamagedLibrary, diagnose
 

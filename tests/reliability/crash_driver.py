@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 if __name__ == "__main__":  # run as a script from anywhere: make the checkout importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from readinglist.importer import Importer
+from readinglist.core import Scope
+from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.records import ReadStatus, ShelfKind
 from readinglist.search import SearchIndex
@@ -102,7 +103,7 @@ def run_ops(location: Path, run: int, seed: int, mode: str) -> None:
     orders = {
         s.name: shelves.paper_ids(s.name) for s in shelves.list() if s.kind is ShelfKind.MANUAL
     }
-    ids = lib.paper_ids(order="id")
+    ids = sorted(lib.paper_ids(Scope.library()))
     known = [r.title for r in lib.papers(rng.sample(ids, min(20, len(ids))))]
     tag = str(run)
     emit(tag, "ready", {})
@@ -154,7 +155,8 @@ def run_ops(location: Path, run: int, seed: int, mode: str) -> None:
                 action = partial(shelves.move, name, [paper], position)
             else:
                 paper = rng.choice(ids)
-                order = [*(i for i in order if i != paper), paper]
+                if paper not in order:  # a paper already there keeps its place
+                    order = [*order, paper]
                 action = partial(shelves.add, name, [paper])
             orders[name] = order
             op |= {"shelf": name, "order": order}
@@ -162,7 +164,7 @@ def run_ops(location: Path, run: int, seed: int, mode: str) -> None:
         action()
         emit(tag, "done", {"k": k})
         if kind == "import":
-            ids = lib.paper_ids(order="id")
+            ids = sorted(lib.paper_ids(Scope.library()))
 
 
 def _import(lib: Library, text: str, name: str) -> None:
@@ -200,7 +202,7 @@ def warm_up() -> None:
         with Library.open(Path(tmp) / "library", backups=False) as lib:
             text, _new = digest(0, 0, random.Random(0), [])
             _import(lib, text, "warm.txt")
-            ids = lib.paper_ids(order="id")
+            ids = sorted(lib.paper_ids(Scope.library()))
             lib.add_tags(ids[:1], ["warm"])
             Shelves(lib).create("warm")
             Shelves(lib).add("warm", ids[:2])

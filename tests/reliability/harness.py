@@ -28,9 +28,11 @@ from sqlalchemy import func
 from sqlalchemy import select as sql_select
 from whoosh import index as whoosh_index
 
+from readinglist.core import Scope
 from readinglist.digest import title_key
-from readinglist.importer import Importer
-from readinglist.library import DB_NAME, Library
+from readinglist.importing import Importer
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.maintenance.check import check_library
 from readinglist.search import IndexState, SearchIndex
 from readinglist.search.index import STATE_ID
@@ -167,7 +169,7 @@ def seed_library(location: Path, rng: random.Random) -> Expectations:
     with Library.open(location, backups=False) as lib:
         report = Importer(lib).import_text(text, "seed.txt")
         assert report.ok, report.error
-        ids = lib.paper_ids(order="id")
+        ids = sorted(lib.paper_ids(Scope.library()))
         shelves = Shelves(lib)
         expect = Expectations()
         for n in range(3):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 
 if TYPE_CHECKING:
     from readinglist.library import Library

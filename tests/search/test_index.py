@@ -10,7 +10,7 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.search import index as index_module
 from readinglist.search.searching import Without
 from readinglist.search.storage import MappedStorage

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.library import INDEX_DIR, Library
+from readinglist.layout import INDEX_DIR
+from readinglist.library import Library
 from readinglist.search import index as index_module
 from readinglist.search.storage import MappedStorage
 from tests.search.conftest import found

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from readinglist.importer import Importer
-from readinglist.library import Library, PaperNotFound
+from readinglist.errors import PaperNotFound
+from readinglist.importing import Importer
+from readinglist.library import Library
 from readinglist.records import ReadStatus, Triage
 from readinglist.shelves import Shelves
 from readinglist.store.models import Paper

@@ -17,8 +17,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from readinglist.importer import Importer
-from readinglist.library import EditConflict, Library
+from readinglist.errors import EditConflict
+from readinglist.importing import Importer
+from readinglist.library import Library
 from readinglist.shelves import Shelves
 
 MAX_WAIT_S = 60.0  # a client whose test died stops by itself
@@ -48,7 +49,7 @@ def run(lib: Library, action: str, args: list[str]) -> dict[str, Any]:
     if action == "note":
         paper, body, expected = int(args[0]), args[1], int(args[2])
         try:
-            version = lib.set_note(paper, body, expected_version=expected)
+            version = lib.set_note(paper, body, expected_version=expected).version
         except EditConflict as err:
             return {"conflict": str(err), "author": err.author}
         return {"version": version}

@@ -10,9 +10,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from readinglist import tags as tag_service
 from readinglist.cli.main import cli
-from readinglist.importer import Importer
-from readinglist.library import EditConflict, Library, default_author
+from readinglist.errors import EditConflict
+from readinglist.importing import Importer
+from readinglist.layout import default_author
+from readinglist.library import Library
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves
 from readinglist.store.models import Tag
@@ -88,7 +91,8 @@ def test_a_note_saved_over_a_colleagues_save_is_refused_and_says_who(
     paper = papers[0]
     opened_by_alice = alice.paper(paper).note_version
     opened_by_bob = bob.paper(paper).note_version
-    assert alice.set_note(paper, "alice's thoughts", expected_version=opened_by_alice) == 1
+    saved = alice.set_note(paper, "alice's thoughts", expected_version=opened_by_alice)
+    assert saved.version == 1
 
     with pytest.raises(EditConflict, match="changed by alice") as err:
         bob.set_note(paper, "bob's thoughts", expected_version=opened_by_bob)
@@ -133,16 +137,19 @@ def test_an_edit_meeting_a_colleagues_new_tag_is_retried(
     alice, bob = open_client(location, "alice"), open_client(location, "bob")
     inside = threading.Event()
     release = threading.Event()
-    original = alice._tag
+    original = tag_service.get_or_create
 
-    def slow_tag(session: Session, name: str, *, create: bool) -> Tag | None:
-        tag = original(session, name, create=create)  # inserted, not committed
-        inside.set()
-        release.wait(10)
+    def slow_tag(session: Session, name: str, *, color: str | None = None) -> Tag:
+        tag = original(session, name, color=color)  # inserted, not committed
+        if threading.current_thread().name == "alice":
+            inside.set()
+            release.wait(10)
         return tag
 
-    monkeypatch.setattr(alice, "_tag", slow_tag)
-    worker = threading.Thread(target=lambda: alice.add_tags([papers[0]], ["Reading Group"]))
+    monkeypatch.setattr(tag_service, "get_or_create", slow_tag)
+    worker = threading.Thread(
+        target=lambda: alice.add_tags([papers[0]], ["Reading Group"]), name="alice"
+    )
     worker.start()
     assert inside.wait(10)
     timer = threading.Timer(0.5, release.set)  # bob's insert is waiting on alice's by then

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from readinglist import importer as importer_module
-from readinglist.importer import FileReport, Importer
+from readinglist.importing import FileReport, Importer
+from readinglist.importing import importer as importer_module
 from readinglist.library import Library
 from readinglist.shelves import Shelves
 from readinglist.store.models import Digest, Paper, ShelfItem, Sighting
@@ -161,11 +161,10 @@ def _paused_import(
     importer = Importer(lib)
 
     def work() -> None:
-        from readinglist.importer import _text_digest
+        from readinglist.importing import sources
 
         report = FileReport(name)
-        data, digest = _text_digest(text)
-        importer._import(report, name, data, digest, cancelled)
+        importer._land(report, name, sources.read_text(text), cancelled)
         reports.append(report)
 
     thread = threading.Thread(target=work)
@@ -199,7 +198,7 @@ def test_an_import_meeting_a_colleagues_import_merges_into_it(
     same = first == second
     text_b = text_a if same else digest_text(*((t, ABSTRACT) for t in _titles("Race", second)))
     attempts = 0
-    original = Importer._import_once
+    original = Importer._land_source
 
     def counting(self: Importer, *args: object) -> None:
         nonlocal attempts
@@ -207,7 +206,7 @@ def test_an_import_meeting_a_colleagues_import_merges_into_it(
             attempts += 1
         original(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Importer, "_import_once", counting)
+    monkeypatch.setattr(Importer, "_land_source", counting)
     if not serialised:  # what a writer outside the import lock (a bundle import) meets
         monkeypatch.setattr(importer_module, "advisory_lock", lambda *_a, **_kw: None)
     thread, _inside, release, reports = _paused_import(alice, text_a, "a.txt", pause_at)
@@ -242,16 +241,15 @@ def test_a_reorder_waits_for_a_colleagues_reorder_of_the_same_shelf(
     Shelves(alice).create("Queue")
     Shelves(alice).add("Queue", ids)
     inside, release = threading.Event(), threading.Event()
-    place = shelves_module._place
+    order = shelves_module._order
 
-    def paused_place(tx: object, shelf: object, moving: list[int], position: int | None) -> int:
-        added = place(tx, shelf, moving, position)  # type: ignore[arg-type]
+    def paused_order(tx: object, shelf: object, moving: list[int], position: int) -> None:
+        order(tx, shelf, moving, position)  # type: ignore[arg-type]
         if threading.current_thread().name == "alice":
             inside.set()
             release.wait(10)
-        return added
 
-    monkeypatch.setattr(shelves_module, "_place", paused_place)
+    monkeypatch.setattr(shelves_module, "_order", paused_order)
     thread = threading.Thread(
         target=lambda: Shelves(alice).move("Queue", [ids[0]], 5), name="alice"
     )

@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from readinglist.cli.main import cli
-from readinglist.importer import Importer
-from readinglist.library import DB_NAME, Library, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.importing import Importer
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.sharing import copy_library, copying
 from readinglist.sharing.copying import library_checksum
 from tests.conftest import ABSTRACT, digest_text

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from readinglist.cli.main import cli
-from readinglist.library import default_location
-from readinglist.store.location import LocationError, is_url, parse_location
+from readinglist.layout import default_location, is_url
+from readinglist.store.location import LocationError, parse_location
 
 DATA = Path("/data")
 

@@ -12,7 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, insert, select, text
 from sqlalchemy.pool import NullPool
 
-from readinglist.library import Library, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.library import Library
 from readinglist.maintenance.check import _shelf_problems
 from readinglist.store import migrate
 from readinglist.store.engine import make_engine, reset_sequences
@@ -92,7 +93,7 @@ def _load_rows(fixture: Path, target: object) -> None:
                 writer.execute(insert(table), rows)
         serial = [
             (t.name, "id") for t in dst_meta.sorted_tables if "id" in t.c and t.c.id.primary_key
-        ]
+        ] + [("paper_changes", "seq")]
         reset_sequences(writer, serial)
         assert writer.execute(text("SELECT count(*) FROM papers")).scalar()
     source.dispose()

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from readinglist.importer import Importer
-from readinglist.library import JOURNAL_PRUNED, SHARED_JOURNAL_DAYS, Library
+from readinglist.core.indexing import JOURNAL_PRUNED, SHARED_JOURNAL_DAYS
+from readinglist.importing import Importer
+from readinglist.library import Library
 from readinglist.store.models import Meta, PaperChange
 from tests.conftest import ABSTRACT, digest_text
 from tests.postgres import PgServer
@@ -35,11 +36,13 @@ def test_a_client_catches_up_with_a_colleagues_changes(
 ) -> None:
     alice, bob = open_client(pg_url, "alice"), open_client(pg_url, "bob")
     assert alice.location != bob.location  # one index each
-    seen = bob.data_version()
+    feed = bob.feed()
     (paper,) = _import(alice, "Zebrafish Retinas in Transformers")
     alice.add_tags([paper], ["marine"])
 
-    assert bob.data_version() != seen  # what a window's poll notices
+    news = feed.poll()  # what a window's poll notices: exactly which paper changed
+    assert news is not None
+    assert news.changes.papers == {paper}
     assert bob.index.search_ids("zebrafish") == []  # not yet applied to bob's index
     assert bob.sync_index() == 1  # just the changed paper, not a rebuild
     assert bob.index.search_ids("zebrafish") == [paper]
@@ -67,7 +70,7 @@ def test_the_journal_is_kept_for_the_other_clients(pg_url: str, open_client: Ope
     alice.set_starred([paper], True)
     # alice's index has applied everything, but bob's has not: nothing may be pruned yet
     assert _journal(alice) >= 2
-    assert alice.prune_shared_journal(force=True) == 0
+    assert alice.indexing.prune(force=True) == 0
 
 
 def test_a_client_away_longer_than_the_journal_keeps_rebuilds(
@@ -81,7 +84,7 @@ def test_a_client_away_longer_than_the_journal_keeps_rebuilds(
     with alice.engine.begin() as conn:
         long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=SHARED_JOURNAL_DAYS + 5)
         conn.execute(update(PaperChange).values(changed_at=long_ago))
-    assert alice.prune_shared_journal(force=True) > 0
+    assert alice.indexing.prune(force=True) > 0
     assert _journal(alice) == 0
     with alice.read() as s:
         mark = s.get(Meta, JOURNAL_PRUNED)
@@ -116,17 +119,22 @@ def test_a_database_created_again_under_the_same_url_gets_a_new_index(
         pg_server.drop_database(name)
 
 
-def test_data_version_moves_with_shelves_too(pg_url: str, open_client: OpenClient) -> None:
+def test_the_feed_names_shelves_too(pg_url: str, open_client: OpenClient) -> None:
     from readinglist.shelves import Shelves
 
     alice, bob = open_client(pg_url, "alice"), open_client(pg_url, "bob")
-    seen = bob.data_version()
-    Shelves(alice).create("Queue")
-    assert bob.data_version() != seen
-    seen = bob.data_version()
+    feed = bob.feed()
+    created = Shelves(alice).create("Queue")
+    news = feed.poll()
+    assert news is not None
+    assert news.changes.shelves == {created.info.id}
     Shelves(alice).rename("Queue", "Reading group")
-    assert bob.data_version() != seen
-    assert bob.data_version() == bob.data_version()  # stable while nothing changes
+    news = feed.poll()
+    assert news is not None
+    assert news.changes.shelves == {created.info.id}
+    assert feed.poll() is None  # nothing more while nothing changes
+    Shelves(bob).create("Bob's own")
+    assert feed.poll() is None  # bob's own edits reach his window another way
 
 
 def test_a_search_first_applies_colleagues_changes(pg_url: str, open_client: OpenClient) -> None:

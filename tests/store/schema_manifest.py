@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from readinglist.library import PaperFilter
+from readinglist.core import Scope
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def library_manifest(lib: Library) -> dict[str, Any]:
     """Papers (with tags, notes, status, provenance), tags, shelves in order, digests."""
-    records = lib.list_papers(PaperFilter()) + lib.list_papers(PaperFilter(trashed=True))
+    records = lib.list_papers(Scope.library()) + lib.list_papers(Scope.trash())
     titles = {r.id: r.title for r in records}
     shelves = Shelves(lib)
     return {

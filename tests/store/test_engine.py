@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from readinglist.library import Library, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.library import Library
 from readinglist.store import migrate
 
 
@@ -41,7 +42,7 @@ def test_a_long_read_never_blocks_a_writer(library_dir: Path) -> None:
 
     from sqlalchemy import select
 
-    from readinglist.importer import Importer
+    from readinglist.importing import Importer
     from readinglist.store.models import Paper
     from tests.conftest import ABSTRACT, digest_text
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from readinglist.library import DB_NAME, Library, LibraryError
+from readinglist.errors import LibraryError
+from readinglist.layout import DB_NAME
+from readinglist.library import Library
 from readinglist.maintenance import backup as backups
 from readinglist.maintenance.check import check_library
 from readinglist.store import migrate
