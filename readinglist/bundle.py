@@ -112,7 +112,7 @@ def _parse(path: Path, data: bytes) -> Bundle:
 
 def preview(library: Library, bundle: Bundle) -> BundleReport:
     """What importing would do, without writing anything."""
-    report = BundleReport(entries=len(bundle.papers))
+    report = BundleReport(entries=len(bundle.papers), warnings=list(bundle.warnings))
     keys = list(dict.fromkeys(title_key(p.title) for p in bundle.papers))
     with library.read() as session:
         known = _known_keys(session, keys)
@@ -142,7 +142,7 @@ def _known_keys(session: Session, keys: Sequence[str]) -> dict[str, bool]:
 
 def import_bundle(library: Library, bundle: Bundle) -> BundleReport:
     """Merge the bundle into the library in one transaction."""
-    report = BundleReport(entries=len(bundle.papers))
+    report = BundleReport(entries=len(bundle.papers), warnings=list(bundle.warnings))
     with library.write() as tx:
         digests = _digests(tx.session, bundle.digests)
         tags = _tags(tx.session, bundle)
