@@ -77,7 +77,8 @@ class Cleaned:
 
 def clean(text: str, limit: Limit) -> Cleaned:
     """``text`` without control characters, and whether it is over ``limit``."""
-    if not limit.one_line and not _ANY_CONTROL.search(text):  # most text: one fast scan
+    if not _ANY_CONTROL.search(text):  # most text: one fast scan
+        text = " ".join(text.split()) if limit.one_line else text
         return Cleaned(text, 0, _too_long(text, limit))
     text, removed = _SURROGATE.subn("\ufffd", text)
     if limit.one_line:

@@ -15,6 +15,7 @@ from readinglist.importer import Importer
 from readinglist.library import Library
 from readinglist.records import ReadStatus, ShelfKind, Triage
 from readinglist.shelves import Shelves
+from tests.exporters.records import paper_doc
 from tests.exporters.sample import Sample, open_sample
 
 if TYPE_CHECKING:
@@ -240,21 +241,7 @@ def test_trashed_papers_in_a_bundle_stay_in_the_trash(target: Library, tmp_path:
     doc = {
         "format": "readinglist-bundle",
         "version": 1,
-        "papers": [
-            {
-                "ref": 1,
-                "title": "Thrown away",
-                "abstract": "",
-                "starred": False,
-                "read_status": "unread",
-                "triage": "dismissed",
-                "trashed": True,
-                "year_inferred": False,
-                "incomplete": False,
-                "added": "2024-01-01T00:00:00+00:00",
-                "updated": "2024-01-02T00:00:00+00:00",
-            }
-        ],
+        "papers": [paper_doc(1, "Thrown away", triage="dismissed", trashed=True)],
     }
     path = tmp_path / "trash.json"
     path.write_text(json.dumps(doc))
@@ -266,23 +253,6 @@ def test_trashed_papers_in_a_bundle_stay_in_the_trash(target: Library, tmp_path:
     assert paper.triage is Triage.DISMISSED
 
 
-def _paper_doc(ref: int, title: str, **fields: object) -> dict[str, object]:
-    return {
-        "ref": ref,
-        "title": title,
-        "abstract": "",
-        "starred": False,
-        "read_status": "unread",
-        "triage": "new",
-        "trashed": False,
-        "year_inferred": False,
-        "incomplete": False,
-        "added": "2024-01-01T00:00:00+00:00",
-        "updated": "2024-01-02T00:00:00+00:00",
-        **fields,
-    }
-
-
 def test_oversized_and_control_fields_are_reported_and_never_stored(
     target: Library, tmp_path: Path
 ) -> None:
@@ -291,8 +261,8 @@ def test_oversized_and_control_fields_are_reported_and_never_stored(
         "version": 1,
         "shelves": [{"name": "Mixed\x00", "kind": "manual", "query": None, "papers": [1, 2]}],
         "papers": [
-            _paper_doc(1, "x" * 10_000_000),
-            _paper_doc(2, "Line\nbreak\r and NUL\x00", tags=["\x1b]0;owned\x07tag"]),
+            paper_doc(1, "x" * 10_000_000),
+            paper_doc(2, "Line\nbreak\r and NUL\x00", tags=["\x1b]0;owned\x07tag"]),
         ],
     }
     path = tmp_path / "hostile.json"

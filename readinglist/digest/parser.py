@@ -540,11 +540,12 @@ def _fit(draft: _Draft, number: int, warnings: list[str]) -> bool:
     An entry with a field over its limit is left out whole: a title of a megabyte is not a
     title, and cutting it would make up one.
     """
-    fields = [("title", draft.title, textlimits.TITLE)]
-    fields.append(("abstract", draft.abstract, textlimits.ABSTRACT))
+    cleaned = {
+        "title": textlimits.clean(draft.title, textlimits.TITLE),
+        "abstract": textlimits.clean(draft.abstract, textlimits.ABSTRACT),
+    }
     if draft.organization is not None:
-        fields.append(("organisation", draft.organization, textlimits.ORGANIZATION))
-    cleaned = {name: textlimits.clean(text, limit) for name, text, limit in fields}
+        cleaned["organisation"] = textlimits.clean(draft.organization, textlimits.ORGANIZATION)
     where = f"entry {number} (line {draft.line})"
     for result in cleaned.values():
         if result.too_long:

@@ -10,7 +10,7 @@ import pytest
 
 from readinglist.exporters import bundle
 from readinglist.records import ReadStatus, ShelfKind, Triage
-from tests.exporters.records import make_record, nasty_record
+from tests.exporters.records import make_record, nasty_record, paper_doc
 
 DIGEST = bundle.BundleDigest(
     content_hash="ab" * 32,
@@ -147,19 +147,7 @@ def test_unknown_fields_are_ignored_for_forward_compatibility() -> None:
 
 
 def test_minimal_bundle_reads() -> None:
-    paper = {
-        "ref": 1,
-        "title": "T",
-        "abstract": "",
-        "starred": False,
-        "read_status": "unread",
-        "triage": "new",
-        "trashed": False,
-        "year_inferred": False,
-        "incomplete": False,
-        "added": "2024-01-01T00:00:00Z",
-        "updated": "2024-01-01T00:00:00+02:00",
-    }
+    paper = paper_doc(1, "T", added="2024-01-01T00:00:00Z", updated="2024-01-01T00:00:00+02:00")
     b = bundle.loads(json.dumps({"format": "readinglist-bundle", "version": 1, "papers": [paper]}))
     (p,) = b.papers
     assert p.triage is Triage.NEW
