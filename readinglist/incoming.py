@@ -7,6 +7,8 @@ one set of rules, so a new format is a new reader and nothing else.
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,9 +52,25 @@ class SourceFile:
     papers: tuple[SourcePaper, ...]
     fingerprint: str
     listing: bool = True
+    # Fingerprints this content had in older versions (a digest's raw-bytes hash), so a file
+    # imported before is still recognised as already imported.
+    earlier_fingerprints: tuple[str, ...] = ()
     date_label: str | None = None  # as the source prints it ("Mar 11")
     date: dt.date | None = None
     warnings: tuple[str, ...] = ()  # skipped or repaired entries, each naming its number
 
 
-__all__ = ["SourceFile", "SourcePaper"]
+def text_fingerprint(text: str) -> str:
+    """SHA-256 (hex) of the text as its lines read: the same whatever encoding the file was in.
+
+    Byte-order marks, line endings (CRLF, CR, LF), blank lines, spaces around lines and the
+    Unicode spelling (NFC) are how a file was saved, not what it says, so they do not count.
+    Decode first (a reader's own decoder): the same digest in UTF-8, UTF-16 or Windows-1252,
+    with or without a BOM or CRLF, gets one fingerprint.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
+    lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return hashlib.sha256("\n".join(line for line in lines if line).encode("utf-8")).hexdigest()
+
+
+__all__ = ["SourceFile", "SourcePaper", "text_fingerprint"]

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from readinglist import textlimits
 from readinglist.core import Changes, retry_conflicts
-from readinglist.errors import EditConflict, PaperNotFound
+from readinglist.errors import EditConflict, LibraryError, PaperNotFound
 from readinglist.records import LibrarySummary, ReadStatus, Triage
 from readinglist.store.convert import load_papers, to_record
 from readinglist.store.models import Digest, Note, Paper, Shelf, Tag, utcnow
@@ -150,6 +151,10 @@ def set_note(
     was someone else's.
     """
     replaced: str | None = None
+    try:
+        body = textlimits.fit(body, textlimits.NOTE)
+    except textlimits.TooLong as err:
+        raise LibraryError(str(err)) from err
     with handle.write() as tx:
         (paper,) = for_edit(tx, [paper_id])
         # Locked until commit: two saves of one note check and bump the version in turn.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from readinglist import textlimits
 from readinglist.core import Changes, Resolver, Scope, retry_conflicts
 from readinglist.digest import title_key
 from readinglist.errors import LibraryError, ShelfNotFound
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from readinglist.core import LibraryHandle, Transaction
 
-MAX_SHELF_NAME = 200
+MAX_SHELF_NAME = textlimits.SHELF_NAME.max_length
 SHELF_ORDER_LOCK = "readinglist.shelf-order"
 """Held (shared libraries) by the edits that renumber the shelves themselves."""
 
@@ -318,11 +319,12 @@ def _renumber_shelves(session: Session) -> None:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
+    try:
+        name = textlimits.fit(name, textlimits.SHELF_NAME)
+    except textlimits.TooLong as err:
+        raise LibraryError(str(err)) from err
     if not name:
         raise LibraryError("a shelf needs a name")
-    if len(name) > MAX_SHELF_NAME:
-        raise LibraryError(f"shelf name too long (at most {MAX_SHELF_NAME} characters)")
     return name
 
 

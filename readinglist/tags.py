@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from readinglist import textlimits
 from readinglist.core import Changes, Resolver, retry_conflicts
 from readinglist.digest import title_key
 from readinglist.errors import LibraryError
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from readinglist.core import LibraryHandle
 
-MAX_TAG_LENGTH = 100
+MAX_TAG_LENGTH = textlimits.TAG.max_length
 
 
 def key(name: str) -> str:
@@ -35,11 +36,12 @@ def clean(names: Iterable[str]) -> list[str]:
     """Tag names as stored: whitespace collapsed, duplicates (by key) dropped, checked."""
     out: dict[str, str] = {}
     for raw in names:
-        name = " ".join(raw.split())
+        try:
+            name = textlimits.fit(raw, textlimits.TAG)
+        except textlimits.TooLong as err:
+            raise LibraryError(str(err)) from err
         if not name:
             continue
-        if len(name) > MAX_TAG_LENGTH:
-            raise LibraryError(f"tag too long ({len(name)} characters, at most {MAX_TAG_LENGTH})")
         if "," in name:
             raise LibraryError(f"tag {name!r}: commas separate tags and cannot be part of one")
         out.setdefault(key(name), name)

@@ -15,6 +15,7 @@ from readinglist.importing import bundles as bundle_module
 from readinglist.library import Library
 from readinglist.records import ReadStatus, ShelfKind, Triage
 from readinglist.shelves import Shelves
+from tests.exporters.records import paper_doc
 from tests.exporters.sample import Sample, open_sample
 
 if TYPE_CHECKING:
@@ -240,21 +241,7 @@ def test_trashed_papers_in_a_bundle_stay_in_the_trash(target: Library, tmp_path:
     doc = {
         "format": "readinglist-bundle",
         "version": 1,
-        "papers": [
-            {
-                "ref": 1,
-                "title": "Thrown away",
-                "abstract": "",
-                "starred": False,
-                "read_status": "unread",
-                "triage": "dismissed",
-                "trashed": True,
-                "year_inferred": False,
-                "incomplete": False,
-                "added": "2024-01-01T00:00:00+00:00",
-                "updated": "2024-01-02T00:00:00+00:00",
-            }
-        ],
+        "papers": [paper_doc(1, "Thrown away", triage="dismissed", trashed=True)],
     }
     path = tmp_path / "trash.json"
     path.write_text(json.dumps(doc))
@@ -264,6 +251,37 @@ def test_trashed_papers_in_a_bundle_stay_in_the_trash(target: Library, tmp_path:
     (paper,) = target.list_papers(_trash_filter())
     assert paper.trashed
     assert paper.triage is Triage.DISMISSED
+
+
+def test_oversized_and_control_fields_are_reported_and_never_stored(
+    target: Library, tmp_path: Path
+) -> None:
+    doc = {
+        "format": "readinglist-bundle",
+        "version": 1,
+        "shelves": [{"name": "Mixed\x00", "kind": "manual", "query": None, "papers": [1, 2]}],
+        "papers": [
+            paper_doc(1, "x" * 10_000_000),
+            paper_doc(2, "Line\nbreak\r and NUL\x00", tags=["\x1b]0;owned\x07tag"]),
+        ],
+    }
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(doc))
+    for report in (
+        Importer(target).preview([path])[0],
+        Importer(target).import_files([path]).files[0],
+    ):
+        assert report.ok, report.error
+        assert report.entries == 1
+        assert (
+            "paper 1 (papers[0].title): title too long (10,000,000 characters, at most 500): "
+            "paper left out" in report.warnings
+        )
+        assert "paper 2 (papers[1].title): 1 control character removed" in report.warnings
+    (paper,) = target.list_papers()
+    assert paper.title == "Line break and NUL"
+    assert paper.tags == ("]0;ownedtag",)
+    assert paper.shelves == ("Mixed",)
 
 
 def _trash_filter() -> Any:

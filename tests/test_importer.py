@@ -194,3 +194,38 @@ def test_shared_digests_give_169_distinct_papers(
         assert s.scalar(select(func.count(Sighting.id))) == 203
     # The one organisation line in 001 is kept.
     assert any(p.organization == "UCAS ucas" for p in library.list_papers())
+
+
+def test_the_same_digest_in_another_encoding_is_already_imported(
+    library: Library, tmp_path: Path
+) -> None:
+    text = digest_text(("TÜLU 3: Open Post-Training", ABSTRACT), ("Plain Title", ABSTRACT))
+    utf8 = tmp_path / "utf8.txt"
+    utf8.write_bytes(text.encode("utf-8"))
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(text.replace("\n", "\r\n").encode("utf-16"))
+    first, again = Importer(library).import_files([utf8, utf16]).files
+    assert (first.new, first.already_imported) == (2, False)
+    assert (again.new, again.already_imported) == (0, True)
+    assert len(library.digests()) == 1
+
+
+def test_a_digest_recorded_by_its_raw_bytes_is_still_recognised(
+    library: Library, tmp_path: Path
+) -> None:
+    """Older versions kept the hash of the file's bytes: such a digest stays imported."""
+    import hashlib
+
+    from sqlalchemy import update
+
+    from readinglist.store.models import Digest as DigestRow
+
+    path = write(tmp_path / "a.txt", digest_text(("Old Paper", ABSTRACT)))
+    Importer(library).import_files([path])
+    with library.write(sync=False) as tx:
+        tx.session.execute(
+            update(DigestRow).values(content_hash=hashlib.sha256(path.read_bytes()).hexdigest())
+        )
+    (report,) = Importer(library).import_files([path]).files
+    assert report.already_imported
+    assert len(library.digests()) == 1

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from readinglist.digest.normalize import title_key
-from readinglist.digest.parser import (
+from readinglist.digest.decoding import (
     MAX_DIGEST_BYTES,
-    Digest,
+    Decoded,
     DigestError,
-    Entry,
     decode,
-    parse,
-    parse_bytes,
+    decode_with_warnings,
 )
+from readinglist.digest.normalize import title_key
+from readinglist.digest.parser import Digest, Entry, parse, parse_bytes
 
 __all__ = [
     "MAX_DIGEST_BYTES",
+    "Decoded",
     "Digest",
     "DigestError",
     "Entry",
     "decode",
+    "decode_with_warnings",
     "parse",
     "parse_bytes",
     "title_key",

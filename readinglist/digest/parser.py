@@ -25,6 +25,11 @@ plain alternation always wins.
 The last entry may be cut off (a title alone, or an abstract that stops mid-sentence while no
 metadata follows it): it is kept, marked ``incomplete`` and mentioned in ``warnings``.
 
+Limits (readinglist.textlimits): control characters leave titles, abstracts and organisation
+lines (a warning names the entry); an entry whose title or abstract is over its limit is left
+out with a warning naming it and its line, and keeps its place in the alternation, so a
+megabyte "title" never makes its own abstract the next title.
+
 Year inference: the source page leaves the year out only for dates in the year it was
 captured, and shows it for earlier years.  So the capture year Y is the latest year among the
 digest's full dates plus one, but never later than ``reference.year`` (the importer passes the
@@ -49,10 +54,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from readinglist import textlimits
+from readinglist.digest.decoding import DigestError, decode_with_warnings
+from readinglist.incoming import text_fingerprint
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-MAX_DIGEST_BYTES: int = 20 * 1024 * 1024
 
 TITLE_MAX = 300  # real titles are under 200 characters; anything over 300 is not a title
 ABSTRACT_MIN = 200  # real abstracts are over 1,000 characters
@@ -68,6 +75,10 @@ _MAX_WARNINGS = 50
 _COST_LONG_TITLE = 10  # over TITLE_MAX
 _COST_LONGISH_TITLE = 4  # over ABSTRACT_MIN: rare for a title, common for an abstract
 _COST_ORPHAN = 6  # a long line where a title belongs: skipped, when that is cheaper
+# A line longer than any abstract is no lost abstract either: it keeps its place in the
+# alternation (a title, or its title's abstract) and its entry is left out with a warning
+# naming it, rather than skipped with the next abstract promoted to a title.
+_ORPHAN_MAX = textlimits.ABSTRACT.max_length
 _COST_MISSING_ABSTRACT = 3
 _COST_NO_ORG = 2
 _COST_SHORT_ABSTRACT = 1
@@ -113,46 +124,6 @@ _LOG_LINE_RE = re.compile(
 )
 _MARKUP_RE = re.compile(r"<(?:\?xml|!doctype|html|svg|rss|feed)\b", re.IGNORECASE)
 
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "looks like a PDF"),
-    (b"\x89PNG\r\n\x1a\n", "looks like a PNG image"),
-    (b"\xff\xd8\xff", "looks like a JPEG image"),
-    (b"GIF87a", "looks like a GIF image"),
-    (b"GIF89a", "looks like a GIF image"),
-    (b"PK\x03\x04", "looks like a ZIP archive"),
-    (b"PK\x05\x06", "looks like a ZIP archive"),
-    (b"\x1f\x8b", "looks like gzip-compressed data"),
-    (b"\xfd7zXZ\x00", "looks like xz-compressed data"),
-    (b"7z\xbc\xaf\x27\x1c", "looks like a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "looks like a RAR archive"),
-    (b"SQLite format 3\x00", "looks like an SQLite database"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "looks like an old Microsoft Office file (.doc/.xls)"),
-    (b"\x7fELF", "looks like a program"),
-)
-# Office and e-book formats are ZIP archives; their member names are stored uncompressed.
-_ZIP_KINDS: tuple[tuple[bytes, str], ...] = (
-    (b"xl/workbook.xml", "looks like an Excel workbook (.xlsx)"),
-    (b"word/document.xml", "looks like a Word document (.docx)"),
-    (b"ppt/presentation.xml", "looks like a PowerPoint file (.pptx)"),
-    (b"application/epub+zip", "looks like an EPUB e-book"),
-    (b"application/vnd.oasis.opendocument", "looks like an OpenDocument file"),
-)
-_BOMS: tuple[tuple[bytes, str, str], ...] = (
-    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
-    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
-    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"),
-    (b"\xff\xfe", "utf-16", "UTF-16"),
-    (b"\xfe\xff", "utf-16", "UTF-16"),
-)
-_C0_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CP1252_MAX_HIGH_RATIO = 0.3  # accented Western text stays far below; binary sits near 0.5
-_CP1252_WARNING = "the file is not UTF-8: decoded it as Windows-1252 (Latin-1)"
-
-
-class DigestError(ValueError):
-    """The input is not a usable digest; str(err) is the reason, e.g. 'empty file'."""
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -160,7 +131,7 @@ class Entry:
 
     title: str
     abstract: str  # "" when the entry was cut off before its abstract
-    position: int  # 0-based order in the digest
+    position: int  # 0-based order in the digest (an entry left out leaves its number unused)
     authors_count: int | None
     organization: str | None  # the organisation line when it replaces "• N authors"
     published: dt.date | None
@@ -178,74 +149,15 @@ class Digest:
     date: dt.date | None  # the label resolved to a full date (None when no label)
     entries: tuple[Entry, ...]
     warnings: tuple[str, ...]  # e.g. "entry 76 looks cut off: kept and marked incomplete"
-
-
-# --- bytes -> text ---------------------------------------------------------------------------
-
-
-def decode(data: bytes) -> str:
-    """bytes -> text, refusing binary files and encodings that would import as mojibake.
-
-    UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM; otherwise Windows-1252 when the
-    result is plausible text.  Known binary formats are named in the error.
-    """
-    return _decode(data)[0]
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """decode(), also naming the encoding used, so that parse_bytes can warn about cp1252."""
-    if not data:
-        raise DigestError("empty file")
-    if len(data) > MAX_DIGEST_BYTES:
-        raise DigestError(
-            f"file too large ({len(data):,} bytes; a digest is at most {MAX_DIGEST_BYTES:,})"
-        )
-    for magic, what in _SIGNATURES:
-        if data.startswith(magic):
-            if magic.startswith(b"PK"):
-                what = next((kind for sig, kind in _ZIP_KINDS if sig in data), what)
-            raise DigestError(f"binary data ({what})")
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                raise DigestError(f"not valid {name} text despite its byte-order mark") from None
-            if "\x00" in text:
-                raise DigestError("binary data (contains NUL bytes)")
-            return _check_not_empty(text), codec
-    if b"\x00" in data:
-        raise DigestError("binary data (contains NUL bytes)")
-    try:
-        return _check_not_empty(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # Not UTF-8.  Windows-1252 decodes almost anything, so accept it only when the result looks
-    # like text: no control characters, and few non-ASCII bytes.
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise DigestError("unknown text encoding (not UTF-8, UTF-16 or Windows-1252)") from None
-    if _C0_CONTROLS_RE.search(text):
-        raise DigestError("binary data (control characters; not UTF-8 or Windows-1252 text)")
-    high = len(data) - len(data.translate(None, bytes(range(0x80, 0x100))))
-    if high > _CP1252_MAX_HIGH_RATIO * len(data):
-        raise DigestError("unknown text encoding (not UTF-8, UTF-16 or Windows-1252)")
-    return _check_not_empty(text), "cp1252"
-
-
-def _check_not_empty(text: str) -> str:
-    if not text.strip().replace("\ufeff", ""):
-        raise DigestError("empty file")
-    return text
+    fingerprint: str  # readinglist.incoming.text_fingerprint: the same whatever the encoding
 
 
 def parse_bytes(data: bytes, *, reference: dt.date) -> Digest:
-    """decode() then parse(); a Windows-1252 decode is reported among the warnings."""
-    text, codec = _decode(data)
-    digest = parse(text, reference=reference)
-    if codec == "cp1252":
-        digest = dataclasses.replace(digest, warnings=(_CP1252_WARNING, *digest.warnings))
+    """decode() then parse(); what decoding had to say comes first among the warnings."""
+    decoded = decode_with_warnings(data)
+    digest = parse(decoded.text, reference=reference)
+    if decoded.warnings:
+        digest = dataclasses.replace(digest, warnings=(*decoded.warnings, *digest.warnings))
     return digest
 
 
@@ -359,6 +271,7 @@ class _Draft:
     authors_count: int | None = None
     date_text: str | None = None
     has_block: bool = False
+    line: int = 0  # of the title, for warnings
 
 
 def _assign_roles(texts: list[str], org_allowed: bool) -> list[_Role]:
@@ -376,12 +289,18 @@ def _assign_roles(texts: list[str], org_allowed: bool) -> list[_Role]:
     back_t, back_s = bytearray(n), bytearray(n)
 
     def title_cost(length: int) -> int:
+        if length > _ORPHAN_MAX:
+            return 0  # no role fits it, and as an abstract it costs nothing: neighbours decide
         if length > TITLE_MAX:
             return _COST_LONG_TITLE
         return _COST_LONGISH_TITLE if length > ABSTRACT_MIN else 0
 
     best_t = title_cost(len(texts[0]))
-    best_a, best_s = _IMPOSSIBLE, _COST_ORPHAN
+
+    def orphan_cost(length: int) -> int:
+        return _COST_ORPHAN if length <= _ORPHAN_MAX else _IMPOSSIBLE
+
+    best_a, best_s = _IMPOSSIBLE, orphan_cost(len(texts[0]))
     before_last_a = _IMPOSSIBLE
     for k in range(1, n):
         length = len(texts[k])
@@ -396,7 +315,7 @@ def _assign_roles(texts: list[str], org_allowed: bool) -> list[_Role]:
         before_last_a = best_a
         best_a = best_t + (_COST_SHORT_ABSTRACT if length < ABSTRACT_MIN else 0)
         best_t = new_t + title_cost(length)
-        best_s = new_s + _COST_ORPHAN
+        best_s = new_s + orphan_cost(length)
 
     no_org = _COST_NO_ORG if org_allowed else 0
     can_be_org = org_allowed and n >= 2 and len(texts[-1]) <= ORG_MAX
@@ -481,7 +400,7 @@ def _read_entries(lines: list[_Line], warnings: list[str]) -> list[_Draft]:
             roles = _assign_roles([line.text for line in run], org_allowed)
             for line, role in zip(run, roles, strict=True):
                 if role == "title":
-                    drafts.append(_Draft(line.text))
+                    drafts.append(_Draft(line.text, line=line.number))
                 elif role == "abstract":
                     drafts[-1].abstract = line.text
                 elif role == "org":
@@ -577,6 +496,8 @@ def _finish(
     for position, draft in enumerate(drafts):
         number = position + 1
         last = position == len(drafts) - 1
+        if not _fit(draft, number, warnings):
+            continue
         published, inferred, upvotes = None, False, None
         if draft.date_text is not None:
             published, inferred, upvotes = _parse_date(draft.date_text, capture, reference)
@@ -611,6 +532,35 @@ def _finish(
             )
         )
     return entries, capture
+
+
+def _fit(draft: _Draft, number: int, warnings: list[str]) -> bool:
+    """Clean the entry's text (see readinglist.textlimits); False when it is to be left out.
+
+    An entry with a field over its limit is left out whole: a title of a megabyte is not a
+    title, and cutting it would make up one.
+    """
+    cleaned = {
+        "title": textlimits.clean(draft.title, textlimits.TITLE),
+        "abstract": textlimits.clean(draft.abstract, textlimits.ABSTRACT),
+    }
+    if draft.organization is not None:
+        cleaned["organisation"] = textlimits.clean(draft.organization, textlimits.ORGANIZATION)
+    where = f"entry {number} (line {draft.line})"
+    for result in cleaned.values():
+        if result.too_long:
+            warnings.append(f"{where}: {result.too_long}: left out")
+            return False
+    if not cleaned["title"].text:
+        warnings.append(f"{where}: the title is all control characters: left out")
+        return False
+    for name, result in cleaned.items():
+        if result.removed:
+            warnings.append(f"entry {number}: {result.problems()[0]} from the {name}")
+    draft.title, draft.abstract = cleaned["title"].text, cleaned["abstract"].text
+    if draft.organization is not None:
+        draft.organization = cleaned["organisation"].text or None
+    return True
 
 
 def _is_plausible(draft: _Draft) -> bool:
@@ -702,4 +652,5 @@ def parse(text: str, *, reference: dt.date) -> Digest:
         date=label_date,
         entries=tuple(entries),
         warnings=tuple(warnings),
+        fingerprint=text_fingerprint(text),
     )

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from readinglist import textlimits
 from readinglist.records import ReadStatus, ShelfKind, Triage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from readinglist.records import PaperRecord
+    from readinglist.textlimits import Limit
 
 FORMAT = "readinglist-bundle"
 VERSION = 1
 """Bumped only for changes an older reader would misread; new optional fields keep it."""
 
-MAX_TAG_LENGTH = 100
-MAX_SHELF_NAME = 200
+MAX_TAG_LENGTH = textlimits.TAG.max_length
+MAX_SHELF_NAME = textlimits.SHELF_NAME.max_length
+MAX_DATE_LABEL = 32  # the digests.date_label column; real labels ("Mar 11") are short
 
 
 class BundleFormatError(ValueError):
@@ -88,6 +92,9 @@ class Bundle:
     tag_colors: Mapping[str, str | None] | None = None
     digests: tuple[BundleDigest, ...] = ()
     version: int = VERSION
+    # What reading it had to leave out or clean (over-long text, control characters), each
+    # naming the paper or shelf: "paper 4 (papers[3].title): title too long (...): left out".
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,122 +265,219 @@ def loads(data: bytes | str) -> Bundle:
             f"made by a newer readinglist (bundle version {version}; "
             f"this version reads up to {VERSION}): update readinglist to import it"
         )
-    r = _Reader(doc, "")
+    warnings: list[str] = []
+    r = _Reader(doc, "", warnings)
     digests = tuple(_digest(d) for d in r.items("digests"))
     hashes = {d.content_hash for d in digests}
-    papers = tuple(_read_paper(p, hashes) for p in r.items("papers"))
-    refs = {}
-    for n, p in enumerate(r.items("papers")):
+    papers: list[BundlePaper] = []
+    refs: dict[int, int | None] = {}  # ref -> index in papers; None: the paper was left out
+    for p in r.items("papers"):
         ref = p.integer("ref")
         if ref in refs:
             raise BundleFormatError(f"{p.where('ref')}: {ref} is used by another paper too")
-        refs[ref] = n
-    shelves = tuple(_shelf(s, refs) for s in r.items("shelves"))
+        paper = _read_paper(p, hashes)
+        refs[ref] = None if paper is None else len(papers)
+        if paper is not None:
+            papers.append(paper)
+    shelves = tuple(s for s in (_shelf(s, refs) for s in r.items("shelves")) if s is not None)
     names = [" ".join(s.name.casefold().split()) for s in shelves]
     if len(set(names)) != len(names):
         raise BundleFormatError("shelves: two shelves have the same name")
     tag_colors: dict[str, str | None] = {}
     for t in r.items("tags"):
-        tag_colors[_tag_name(t, "name")] = t.optional_text("color")
+        name = _tag_name(t, "name")
+        if name is not None:
+            tag_colors[name] = t.optional_text("color")
     return Bundle(
-        scope=r.optional_text("scope") or "",
+        scope=r.info("scope"),
         exported_at=r.optional_timestamp("exported_at"),
-        generator=r.optional_text("generator") or "",
-        papers=papers,
+        generator=r.info("generator"),
+        papers=tuple(papers),
         shelves=shelves,
         tag_colors=tag_colors,
         digests=digests,
         version=version,
+        warnings=tuple(warnings),
     )
 
 
+# Text a bundle carries for people: one line, and no longer than this.
+_INFO = textlimits.Limit("text", 10_000, one_line=True)
+_DATE_LABEL = textlimits.Limit("date label", MAX_DATE_LABEL, one_line=True)
+_LINK = textlimits.Limit("link", 2_000, one_line=True)  # no page has a longer address
+
+
+class _LeftOut(Exception):
+    """A value over its limit: what holds it (a paper, shelf, tag or note) is left out."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where, self.reason = where, reason
+
+
 def _digest(d: _Reader) -> BundleDigest:
+    try:
+        date_label = d.optional_fitted("date_label", _DATE_LABEL)
+    except _LeftOut as err:
+        d.warn(err.where, f"{err.reason}: left out")
+        date_label = None
     return BundleDigest(
         content_hash=d.text("content_hash", nonempty=True, limit=64),
-        file_name=d.text("file_name"),
-        date_label=d.optional_text("date_label"),
+        file_name=d.info("file_name", required=True),
+        date_label=date_label,
         date=d.optional_date("date"),
         imported_at=d.timestamp("imported_at"),
         entry_count=d.integer("entry_count"),
     )
 
 
-def _read_paper(p: _Reader, hashes: set[str]) -> BundlePaper:
-    note = p.optional_object("note")
+def _read_paper(p: _Reader, hashes: set[str]) -> BundlePaper | None:
+    """The paper, or None when its title, abstract or organisation is over its limit."""
+    try:
+        title = p.fitted("title", textlimits.TITLE, nonempty=True)
+        abstract = p.fitted("abstract", textlimits.ABSTRACT)
+        organization = p.optional_fitted("organization", textlimits.ORGANIZATION)
+    except _LeftOut as err:
+        p.warn(err.where, f"{err.reason}: paper left out")
+        return None
+    note, note_updated = _note(p)
     sightings = []
     for s in p.items("sightings"):
         digest = s.text("digest")
         if digest not in hashes:
             raise BundleFormatError(f"{s.where('digest')}: no digest {digest!r} in the bundle")
         sightings.append(BundleSighting(digest, s.integer("position"), s.optional_int("upvotes")))
+    tags = (_tag_name(p, "tags", i) for i in range(len(p.array("tags"))))
     return BundlePaper(
-        title=p.text("title", nonempty=True),
-        abstract=p.text("abstract"),
+        title=title,
+        abstract=abstract,
         starred=p.boolean("starred"),
         read_status=p.choice("read_status", ReadStatus),
         triage=p.choice("triage", Triage),
         trashed=p.boolean("trashed"),
-        tags=tuple(_tag_name(p, "tags", i) for i in range(len(p.array("tags")))),
+        tags=tuple(t for t in tags if t is not None),
         published=p.optional_date("published"),
         year_inferred=p.boolean("year_inferred"),
         upvotes=p.optional_int("upvotes"),
         authors_count=p.optional_int("authors_count"),
-        organization=p.optional_text("organization"),
-        links=tuple(p.text_list("links")),
+        organization=organization or None,
+        links=_links(p),
         incomplete=p.boolean("incomplete"),
         added=p.timestamp("added"),
         updated=p.timestamp("updated"),
-        note=note.text("body") if note else "",
-        note_updated=note.optional_timestamp("updated") if note else None,
+        note=note,
+        note_updated=note_updated,
         sightings=tuple(sightings),
     )
 
 
-def _shelf(s: _Reader, refs: Mapping[int, int]) -> BundleShelf:
-    name = " ".join(s.text("name", nonempty=True).split())
-    if len(name) > MAX_SHELF_NAME:
-        raise BundleFormatError(f"{s.where('name')}: longer than {MAX_SHELF_NAME} characters")
+def _note(p: _Reader) -> tuple[str, dt.datetime | None]:
+    note = p.optional_object("note")
+    if note is None:
+        return "", None
+    try:
+        body = note.fitted("body", textlimits.NOTE)
+    except _LeftOut as err:
+        p.warn(err.where, f"{err.reason}: note left out")
+        return "", None
+    return body, note.optional_timestamp("updated")
+
+
+def _links(p: _Reader) -> tuple[str, ...]:
+    links = []
+    for n, raw in enumerate(p.text_list("links")):
+        cleaned = textlimits.clean(raw, _LINK)
+        if cleaned.too_long or not cleaned.text:
+            p.warn(f"{p.where('links')}[{n}]", f"{cleaned.too_long or 'empty'}: link left out")
+        else:
+            links.append(cleaned.text)
+    return tuple(links)
+
+
+def _shelf(s: _Reader, refs: Mapping[int, int | None]) -> BundleShelf | None:
+    """The shelf (without papers left out), or None when its name or query is too long."""
+    try:
+        name = s.fitted("name", textlimits.SHELF_NAME, nonempty=True)
+        query = s.optional_fitted("query", _INFO)
+    except _LeftOut as err:
+        s.warn(err.where, f"{err.reason}: shelf left out")
+        return None
     kind = s.choice("kind", ShelfKind)
-    query = s.optional_text("query")
     if kind is ShelfKind.SMART and not query:
         raise BundleFormatError(f"{s.where('query')}: a smart shelf needs a query")
-    order = []
     for n, ref in enumerate(s.array("papers")):
         if not isinstance(ref, int) or ref not in refs:
             raise BundleFormatError(f"{s.where('papers')}[{n}]: no paper with ref {ref!r}")
-        order.append(refs[ref])
-    if len(set(order)) != len(order):
+    listed = s.array("papers")
+    if len(set(listed)) != len(listed):
         raise BundleFormatError(f"{s.where('papers')}: a paper is listed twice")
-    return BundleShelf(name, kind, query, tuple(order))
+    order = (refs[ref] for ref in listed)
+    return BundleShelf(name, kind, query, tuple(n for n in order if n is not None))
 
 
-def _tag_name(r: _Reader, key: str, index: int | None = None) -> str:
+def _tag_name(r: _Reader, key: str, index: int | None = None) -> str | None:
+    """The tag name, or None (with a warning) when it is too long to be a tag."""
     where = r.where(key) + (f"[{index}]" if index is not None else "")
     raw = r.array(key)[index] if index is not None else r.get(key)
-    if not isinstance(raw, str) or not raw.strip():
+    if not isinstance(raw, str):
         raise BundleFormatError(f"{where}: expected a tag name")
-    name = " ".join(raw.split())
-    if len(name) > MAX_TAG_LENGTH or "," in name:
-        raise BundleFormatError(
-            f"{where}: a tag has at most {MAX_TAG_LENGTH} characters and no commas"
-        )
-    return name
+    cleaned = textlimits.clean(raw, textlimits.TAG)
+    if not cleaned.text or "," in cleaned.text:
+        raise BundleFormatError(f"{where}: expected a tag name (not empty, no commas)")
+    if cleaned.too_long:
+        r.warn(where, f"{cleaned.too_long}: tag left out")
+        return None
+    if cleaned.removed:
+        r.warn(where, cleaned.problems()[0])
+    return cleaned.text
 
 
 _E = TypeVar("_E", ReadStatus, Triage, ShelfKind)
+_NUMBERED = re.compile(r"(papers|shelves|digests|tags)\[([0-9]+)\]")
+_ITEM = {"papers": "paper", "shelves": "shelf", "digests": "digest", "tags": "tag"}
 
 
 class _Reader:
     """Typed access to one JSON object, with errors that say where: ``papers[3].title``."""
 
-    def __init__(self, obj: object, path: str) -> None:
+    def __init__(self, obj: object, path: str, warnings: list[str]) -> None:
         if not isinstance(obj, dict):
             raise BundleFormatError(f"{path or 'bundle'}: expected an object")
         self.obj: dict[str, Any] = obj
         self.path = path
+        self.warnings = warnings  # one list for the whole bundle
 
     def where(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
+
+    def warn(self, where: str, problem: str) -> None:
+        """Note what was left out or cleaned: "paper 4 (papers[3].title): <problem>"."""
+        item = _NUMBERED.match(where)
+        if item:
+            where = f"{_ITEM[item[1]]} {int(item[2]) + 1} ({where})"
+        self.warnings.append(f"{where}: {problem}")
+
+    def fitted(self, key: str, limit: Limit, *, nonempty: bool = False) -> str:
+        """Text cleaned of control characters (textlimits); _LeftOut when over ``limit``."""
+        cleaned = textlimits.clean(self.text(key), limit)
+        if nonempty and not cleaned.text:
+            raise BundleFormatError(f"{self.where(key)}: must not be empty")
+        if cleaned.too_long:
+            raise _LeftOut(self.where(key), cleaned.too_long)
+        if cleaned.removed:
+            self.warn(self.where(key), cleaned.problems()[0])
+        return cleaned.text
+
+    def optional_fitted(self, key: str, limit: Limit) -> str | None:
+        return None if self.obj.get(key) is None else self.fitted(key, limit)
+
+    def info(self, key: str, *, required: bool = False) -> str:
+        """Text for people (a scope, a file name): cleaned, and "" when far too long."""
+        try:
+            return self.fitted(key, _INFO) if required else self.optional_fitted(key, _INFO) or ""
+        except _LeftOut as err:
+            self.warn(err.where, f"{err.reason}: left out")
+            return ""
 
     def get(self, key: str) -> Any:
         return self.obj.get(key)
@@ -457,11 +561,14 @@ class _Reader:
         return values
 
     def items(self, key: str) -> list[_Reader]:
-        return [_Reader(v, f"{self.where(key)}[{n}]") for n, v in enumerate(self.array(key))]
+        return [
+            _Reader(v, f"{self.where(key)}[{n}]", self.warnings)
+            for n, v in enumerate(self.array(key))
+        ]
 
     def optional_object(self, key: str) -> _Reader | None:
         value = self.obj.get(key)
-        return None if value is None else _Reader(value, self.where(key))
+        return None if value is None else _Reader(value, self.where(key), self.warnings)
 
 
 def _is_count(value: object) -> bool:

@@ -62,6 +62,7 @@ def describe(library: LibraryHandle, bundle: Bundle, fingerprint: str, report: F
 
     report.format = FORMAT
     report.entries = len(bundle.papers)
+    report.warnings = list(bundle.warnings)
     keys = list(dict.fromkeys(title_key(p.title) for p in bundle.papers))
     with library.read() as session:
         known = known_keys(session, keys)
@@ -81,6 +82,7 @@ def land(tx: Transaction, bundle: Bundle, report: FileReport) -> None:
 
     report.format = FORMAT
     report.entries = len(bundle.papers)
+    report.warnings = list(bundle.warnings)
     digests = _digests(tx.session, bundle.digests)
     colors = dict(bundle.tag_colors or {})
     tags = {

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
+    from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
     from readinglist.core import LibraryHandle, Transaction
@@ -93,9 +94,7 @@ class Importer:
         report.content_hash = source.fingerprint
         keys = [title_key(p.title) for p in source.papers]
         with self.library.read() as session:
-            if session.scalar(
-                select(DigestRow.id).where(DigestRow.content_hash == source.fingerprint)
-            ):
+            if session.scalar(select(DigestRow.id).where(_same_content(source)).limit(1)):
                 report.already_imported = True
             known = known_keys(session, keys)
         distinct = dict.fromkeys(keys)
@@ -193,9 +192,7 @@ class Importer:
         report.format = source.format
         report.entries = len(source.papers)
         report.warnings = list(source.warnings)
-        existing = tx.session.scalar(
-            select(DigestRow).where(DigestRow.content_hash == source.fingerprint)
-        )
+        existing = tx.session.scalar(select(DigestRow).where(_same_content(source)).limit(1))
         if existing is not None:
             report.already_imported = True
             report.duplicates = report.entries
@@ -313,6 +310,11 @@ def chain_previews(reports: Sequence[FileReport]) -> list[FileReport]:
             seen_hashes.add(report.content_hash)
         chained.append(report)
     return chained
+
+
+def _same_content(source: SourceFile) -> ColumnElement[bool]:
+    """A digest row of the same content: by fingerprint, or one it was once recorded under."""
+    return DigestRow.content_hash.in_([source.fingerprint, *source.earlier_fingerprints])
 
 
 def _reason(err: Exception) -> str:

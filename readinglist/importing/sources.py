@@ -78,10 +78,12 @@ def digest_source(data: bytes, *, reference: dt.date) -> SourceFile:
         digest = parse_bytes(data, reference=reference)
     except DigestError as err:
         raise ImportRefused(str(err)) from err
-    return from_digest(digest, fingerprint(data))
+    return from_digest(digest, digest.fingerprint, also=(fingerprint(data),))
 
 
-def from_digest(digest: Digest, print_: str) -> SourceFile:
+def from_digest(digest: Digest, print_: str, *, also: tuple[str, ...] = ()) -> SourceFile:
+    """A parsed digest as a source; ``also``: other fingerprints the same content was
+    recorded under before (the hash of the raw bytes, which older versions kept)."""
     return SourceFile(
         format="digest",
         papers=tuple(
@@ -100,6 +102,7 @@ def from_digest(digest: Digest, print_: str) -> SourceFile:
             for e in digest.entries
         ),
         fingerprint=print_,
+        earlier_fingerprints=also,
         listing=True,
         date_label=digest.date_label,
         date=digest.date,

@@ -7,6 +7,12 @@ Examples of what ``parse_location`` accepts::
     postgres://alice:secret@127.0.0.1:5433/papers?sslmode=require
     postgresql+psycopg://alice@host/papers     (SQLAlchemy's spelling, accepted as well)
 
+A URL is read with the standard parser (urllib.parse), which takes the user part to end at
+the last ``@`` before the host, so a password may hold an ``@`` as typed.  ``/ ? #`` in a
+password, or an ``@`` in a database name, must be percent-encoded (``%2F %3F %23 %40``): the
+URL is refused otherwise, because where the password ends cannot be told.  Nothing shown to
+people (``display``, every error message) holds any part of a password, parsed or not.
+
 A shared library still has a local part on each computer (its search index): it lives in
 the user data directory under ``shared/<host>_<database>_<hash>/``, so two libraries on
 one server, or one database reached by two names, never share an index by accident.
@@ -18,16 +24,22 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import platformdirs
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL
 
 from readinglist.layout import is_url, url_scheme
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER = "postgresql+psycopg"
 """The SQLAlchemy dialect and driver every PostgreSQL library uses (psycopg 3)."""
+
+_QUERY_PASSWORD_RE = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)  # libpq takes one
+_INVALID_HINT = (
+    " (is the port a number? In a user name, password or database name write @ as %40, "
+    "/ as %2F, ? as %3F and # as %23)"
+)
 
 
 class LocationError(ValueError):
@@ -70,27 +82,71 @@ def parse_location(value: str | Path, *, data_dir: Path | None = None) -> Librar
 
 def postgres_url(text: str) -> URL:
     """A PostgreSQL URL with psycopg as the driver; ``postgresql://`` is what users write."""
+    text = text.strip()
     scheme = url_scheme(text)
     if scheme not in POSTGRES_SCHEMES:
         raise LocationError(
-            f"{_hide_password(text)}: unsupported library URL (a library is a directory or "
+            f"{redact_url(text)}: unsupported library URL (a library is a directory or "
             "a postgresql://user@host/database URL)"
         )
-    try:
-        url = make_url(text.strip())
-    except (ArgumentError, ValueError) as err:  # ValueError: a port that is no number
-        raise LocationError(f"{_hide_password(text)}: not a valid URL ({err})") from err
+    url = _parse(text)
     if not url.database:
         raise LocationError(
-            f"{public_url(url)}: the URL names no database (postgresql://user@host/DATABASE)"
+            f"{redact_url(text)}: the URL names no database (postgresql://user@host/DATABASE)"
         )
     return url.set(drivername=DRIVER)
+
+
+def _parse(text: str) -> URL:
+    """urllib.parse's reading of the URL; LocationError when it is not one or is ambiguous."""
+    invalid = LocationError(f"{redact_url(text)}: not a valid URL{_INVALID_HINT}")
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # ValueError when it is not a number, often a password's "/ ? #"
+        query = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError:
+        raise invalid from None
+    # An "@" past the host: a "/" or "#" in the password cut the URL short.
+    if "@" in parts.path or parts.fragment:
+        raise invalid
+    values: dict[str, list[str]] = {}
+    for key, value in query:
+        values.setdefault(key, []).append(value)
+    return URL.create(
+        "postgresql",
+        username=unquote(parts.username) if parts.username is not None else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        host=parts.hostname,
+        port=port,
+        database=unquote(parts.path.removeprefix("/")) or None,
+        query={key: v[0] if len(v) == 1 else tuple(v) for key, v in values.items()},
+    )
 
 
 def public_url(url: URL) -> str:
     """The URL as users write it, password hidden, without SQLAlchemy's driver suffix."""
     shown = url.set(drivername="postgresql")
-    return shown.render_as_string(hide_password=True)
+    return _hide_query_password(shown.render_as_string(hide_password=True))
+
+
+def redact_url(text: str) -> str:
+    """Text that may be a URL, fit to show: no part of any password, whether it parses or not.
+
+    The user part is taken to end at the last ``@``: that hides too much when a query holds
+    an ``@`` too, never too little.
+    """
+    text = text.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    userinfo, at, host = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = f"{userinfo.partition(':')[0]}:***@{host}"
+    return f"{scheme}://{_hide_query_password(rest)}"
+
+
+def _hide_query_password(text: str) -> str:
+    return _QUERY_PASSWORD_RE.sub(r"\1***", text)
 
 
 def local_dir_name(url: URL) -> str:
@@ -108,11 +164,6 @@ def default_data_dir() -> Path:
 def _safe(part: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9.-]+", "-", part).strip("-.")
     return cleaned[:40] or "db"
-
-
-def _hide_password(text: str) -> str:
-    """The text with any ``user:password@`` password masked, for error messages."""
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -405,6 +405,116 @@ def test_short_abstracts_keep_alternation() -> None:
     assert titles(parse(text, reference=REF)) == ["One", "Two", "Three", "Four"]
 
 
+# --- limits and control characters (readinglist.textlimits) --------------------------------
+
+BIG = "Big " * 262_144  # a one-megabyte line
+SHORT = "A short abstract of one sentence, well under two hundred characters."
+BLOCK = ["  • 3 authors", "·", "Sep 1, 2024 2"]
+
+# elements -> (titles kept, warnings)
+OVERSIZED = [
+    pytest.param(
+        ["Paper One", A1, *BLOCK, BIG, SHORT, *BLOCK, "Paper Three", A3, *BLOCK],
+        ["Paper One", "Paper Three"],
+        ["entry 2 (line 11): title too long (1,048,575 characters, at most 500): left out"],
+        id="megabyte-title-short-abstract",  # the issue: its abstract became a title
+    ),
+    pytest.param(
+        ["Paper One", A1, BIG, SHORT, "Paper Three", A3],
+        ["Paper One", "Paper Three"],
+        ["entry 2 (line 5): title too long (1,048,575 characters, at most 500): left out"],
+        id="megabyte-title-no-metadata",
+    ),
+    pytest.param(
+        ["Paper One", A1, *BLOCK, BIG, *BLOCK, "Paper Three", A3, *BLOCK],
+        ["Paper One", "Paper Three"],
+        ["entry 2 (line 11): title too long (1,048,575 characters, at most 500): left out"],
+        id="megabyte-title-alone",  # its metadata block was called stray
+    ),
+    pytest.param(
+        ["Paper One", A1, "Paper Two", BIG, "Paper Three", A3],
+        ["Paper One", "Paper Three"],
+        ["entry 2 (line 5): abstract too long (1,048,575 characters, at most 20,000): left out"],
+        id="megabyte-abstract",
+    ),
+    pytest.param(
+        ["Paper One", A1, "T" * 400, A2, "Paper Three", A3],
+        ["Paper One", "T" * 400, "Paper Three"],
+        ["entry 2: the title is 400 characters long"],
+        id="long-title-under-the-limit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("elements", "kept", "warnings"), OVERSIZED)
+def test_oversized_entries_are_left_out_and_named(
+    elements: list[str], kept: list[str], warnings: list[str]
+) -> None:
+    digest = parse(text_of(*elements), reference=REF)
+    assert titles(digest) == kept
+    assert list(digest.warnings) == warnings
+    assert digest.entries[-1].position == 2  # its place on the page, after any left out
+
+
+def test_a_megabyte_title_line_in_bytes_too() -> None:
+    data = text_of("Paper One", A1, BIG, SHORT, "Paper Three", A3).encode()
+    assert titles(parse_bytes(data, reference=REF)) == ["Paper One", "Paper Three"]
+
+
+# title in the file -> (title kept, warnings)
+CONTROLS = [
+    pytest.param("Plain Title", "Plain Title", [], id="plain"),
+    pytest.param(
+        "\x1b]0;owned\x07Retitled",
+        "]0;ownedRetitled",
+        ["entry 1: 2 control characters removed from the title"],
+        id="osc-escape",
+    ),
+    pytest.param(
+        "\x1b[2J\x1b[31mRed\x1b[0m",
+        "[2J[31mRed[0m",
+        ["entry 1: 3 control characters removed from the title"],
+        id="csi-escapes",
+    ),
+    pytest.param(
+        "Tab\tinside  and  spaces", "Tab inside and spaces", [], id="whitespace-collapsed"
+    ),
+    pytest.param(
+        "C1\x9b control",
+        "C1 control",
+        ["entry 1: 1 control character removed from the title"],
+        id="c1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "expected", "warnings"), CONTROLS)
+def test_control_characters_leave_titles(title: str, expected: str, warnings: list[str]) -> None:
+    digest = parse(text_of(title, A1), reference=REF)
+    assert titles(digest) == [expected]
+    assert list(digest.warnings) == warnings
+
+
+def test_control_characters_leave_abstracts_and_organisations() -> None:
+    digest = parse(
+        text_of("Paper", A1.replace("simple", "sim\x00ple\x1b"), "UCAS\x07 ucas", "·", "Sep 1"),
+        reference=REF,
+    )
+    (entry,) = digest.entries
+    assert entry.abstract == A1
+    assert entry.organization == "UCAS ucas"
+    assert list(digest.warnings) == [
+        "entry 1: 2 control characters removed from the abstract",
+        "entry 1: 1 control character removed from the organisation",
+    ]
+
+
+def test_a_title_of_control_characters_only_is_left_out() -> None:
+    digest = parse(text_of("\x1b\x07", A1, "Paper Two", A2), reference=REF)
+    assert titles(digest) == ["Paper Two"]
+    assert digest.warnings[0] == "entry 1 (line 1): the title is all control characters: left out"
+
+
 # --- year inference --------------------------------------------------------------------------
 
 # (reference, label, dates in the blocks) -> (label date, published dates)
@@ -560,6 +670,7 @@ ENCODINGS = [
         "‘Smart’ “quotes” – café".encode("cp1252"), "‘Smart’ “quotes” – café", id="cp1252"
     ),
     pytest.param(b"line\r\n\tindented\r\n", "line\r\n\tindented\r\n", id="ascii-crlf-tab"),
+    pytest.param("plain".encode("utf-16-le"), "plain", id="utf-16-le-no-bom"),
 ]
 
 
@@ -612,9 +723,6 @@ REFUSED = [
         b"SQLite format 3\x00\x10\x00", "binary data (looks like an SQLite database)", id="sqlite"
     ),
     pytest.param(b"Title\n\x00\x00abstract", "binary data (contains NUL bytes)", id="nul"),
-    pytest.param(
-        "plain".encode("utf-16-le"), "binary data (contains NUL bytes)", id="utf-16-no-bom"
-    ),
     pytest.param(b"\x01\x02\xfe\xfftext", "binary data (control characters", id="control-chars"),
     pytest.param(b"caf\xe9 \x81\x8d", "unknown text encoding", id="undefined-cp1252"),
     pytest.param(bytes(range(0xA0, 0x100)) * 4, "unknown text encoding", id="mostly-high-bytes"),
@@ -980,7 +1088,9 @@ def test_digest_like_text_never_crashes(pieces: list[str], sep: str, reference: 
         digest = parse(sep.join(pieces), reference=reference)
     except DigestError:
         return
-    assert [e.position for e in digest.entries] == list(range(len(digest.entries)))
+    positions = [e.position for e in digest.entries]  # page order; a left-out entry leaves a gap
+    assert positions == sorted(set(positions))
+    assert all(e.title and e.title == " ".join(e.title.split()) for e in digest.entries)
 
 
 @settings(max_examples=200, deadline=None)
@@ -1062,7 +1172,8 @@ def test_well_formed_digests_round_trip(
 
     digest = parse(text, reference=REF)
 
-    assert titles(digest) == [title for title, _, _ in entries]
+    # One-line text: runs of spaces are one space (readinglist.textlimits).
+    assert titles(digest) == [" ".join(title.split()) for title, _, _ in entries]
     assert [e.abstract for e in digest.entries] == [text for _, text, _ in entries]
     assert digest.date_label == label
     assert digest.warnings == ()

@@ -64,3 +64,21 @@ def nasty_record(paper_id: int = 7) -> PaperRecord:
         starred=True,
         read_status=ReadStatus.READ,
     )
+
+
+def paper_doc(ref: int, title: str, **fields: object) -> dict[str, object]:
+    """A bundle's paper object as JSON data, with only the required fields unless given."""
+    return {
+        "ref": ref,
+        "title": title,
+        "abstract": "",
+        "starred": False,
+        "read_status": "unread",
+        "triage": "new",
+        "trashed": False,
+        "year_inferred": False,
+        "incomplete": False,
+        "added": "2024-01-01T00:00:00+00:00",
+        "updated": "2024-01-02T00:00:00+00:00",
+        **fields,
+    }
