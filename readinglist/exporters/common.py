@@ -7,7 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+
+from readinglist.urls import web_url
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -94,18 +95,7 @@ def _key_base(record: PaperRecord) -> str:
     return base + year
 
 
-def http_url(link: str) -> str | None:
-    """The link if it is an absolute http(s) URL without spaces or control characters."""
-    link = link.strip()
-    if not link or any(c.isspace() or unicodedata.category(c) == "Cc" for c in link):
-        return None
-    try:
-        parts = urlsplit(link)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        return None
-    return link
+http_url = web_url  # the one URL rule (readinglist.urls), under its exporters name
 
 
 def http_links(record: PaperRecord) -> list[str]:
