@@ -45,19 +45,21 @@ def citation_keys(records: Sequence[PaperRecord]) -> dict[int, str]:
     """Readable, stable, unique citation keys: ``firstWordsYear`` plus a letter on clashes.
 
     For example ``attentionAllYou2017`` (stop words skipped, accents folded, no year when
-    the date is unknown).
+    the date is unknown). A paper with a pinned key (``PaperRecord.citekey``) keeps it, and
+    no other paper gets that key.
 
     A key depends only on the title and the year, so the same paper keeps its key from one
     export to the next; papers whose keys clash get ``a``, ``b``... in the order of their ids.
     """
-    bases: dict[int, str] = {r.id: _key_base(r) for r in records}
+    keys: dict[int, str] = {r.id: r.citekey for r in records if r.citekey}
+    pinned = set(keys.values())
+    bases: dict[int, str] = {r.id: _key_base(r) for r in records if r.id not in keys}
     by_base: dict[str, list[int]] = {}
     for paper_id in sorted(bases):
         by_base.setdefault(bases[paper_id], []).append(paper_id)
-    keys: dict[int, str] = {}
-    taken = set(by_base)
+    taken = set(by_base) | pinned
     for base, ids in by_base.items():
-        if len(ids) == 1:
+        if len(ids) == 1 and base not in pinned:
             keys[ids[0]] = base
             continue
         suffixes = _suffixes()
