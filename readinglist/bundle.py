@@ -7,7 +7,6 @@ documented in docs/bundle-format.md ("Importing").
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,12 +15,14 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from readinglist.digest import title_key
 from readinglist.exporters.bundle import (
+    SNIFF_BYTES,
     Bundle,
     BundleDigest,
     BundleFormatError,
     BundlePaper,
     BundleShelf,
     loads,
+    looks_like,
 )
 from readinglist.library import LibraryError
 from readinglist.records import ReadStatus, ShelfKind, Triage
@@ -48,8 +49,6 @@ if TYPE_CHECKING:
 MAX_BUNDLE_BYTES = 1 << 30
 """A whole-library backup of 100,000 papers is a few hundred MB; more is not a bundle."""
 
-SNIFF_BYTES = 4096
-_SNIFF = re.compile(rb'^\s*\{\s*"format"\s*:\s*"readinglist-bundle"')
 
 NOTE_SEPARATOR = "\n\n---\n\n"
 """Between a paper's own note and a different note on the same paper from a bundle."""
@@ -83,7 +82,7 @@ def looks_like_bundle(path: Path) -> bool:
             head = fh.read(SNIFF_BYTES)
     except OSError:
         return False
-    return bool(_SNIFF.match(head.removeprefix(b"\xef\xbb\xbf")))
+    return looks_like(head)
 
 
 def read_bundle(path: Path) -> Bundle:

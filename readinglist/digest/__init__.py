@@ -9,6 +9,7 @@ from readinglist.digest.parser import (
     DigestError,
     Entry,
     decode,
+    decode_text,
     parse,
     parse_bytes,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "DigestError",
     "Entry",
     "decode",
+    "decode_text",
     "parse",
     "parse_bytes",
     "title_key",

@@ -191,14 +191,17 @@ def decode(data: bytes) -> str:
     return _decode(data)[0]
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes, *, limit: int) -> tuple[str, str]:
+    """decode() for other text formats, with their own size limit; also names the codec."""
+    return _decode(data, limit=limit, what="file")
+
+
+def _decode(data: bytes, *, limit: int = MAX_DIGEST_BYTES, what: str = "digest") -> tuple[str, str]:
     """decode(), also naming the encoding used, so that parse_bytes can warn about cp1252."""
     if not data:
         raise DigestError("empty file")
-    if len(data) > MAX_DIGEST_BYTES:
-        raise DigestError(
-            f"file too large ({len(data):,} bytes; a digest is at most {MAX_DIGEST_BYTES:,})"
-        )
+    if len(data) > limit:
+        raise DigestError(f"file too large ({len(data):,} bytes; a {what} is at most {limit:,})")
     for magic, what in _SIGNATURES:
         if data.startswith(magic):
             if magic.startswith(b"PK"):

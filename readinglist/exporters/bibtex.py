@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from readinglist.exporters.common import MONTHS, ExportOptions, citation_keys, http_links
+from readinglist.exporters.common import (
+    ARXIV_ABS,
+    MONTHS,
+    ExportOptions,
+    citation_keys,
+    http_links,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,8 +55,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL_TABLE = str.maketrans(
     {"%": r"\%", "{": r"\%7B", "}": r"\%7D", "\\": r"\%5C", "~": r"\%7E", " ": r"\%20"}
 )
-
-ARXIV_ABS = "https://arxiv.org/abs/"
 
 
 def _braces(text: str) -> str:
@@ -128,6 +132,7 @@ def _entry(key: str, r: PaperRecord, options: ExportOptions) -> str:
     if r.published:
         fields.append(("year", f"{{{r.published.year}}}"))
         fields.append(("month", MONTHS[r.published.month - 1]))  # a standard macro
+        fields.append(("date", "{" + r.published.isoformat() + "}"))  # biblatex, Zotero: the day
     if r.arxiv_id:
         # arXiv's own export writes eprint and archivePrefix; biblatex and Zotero read
         # eprinttype. The primary category is not known to readinglist yet.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -232,6 +233,15 @@ def _paper_json(ref: int, p: BundlePaper) -> dict[str, Any]:
             {"digest": s.digest, "position": s.position, "upvotes": s.upvotes} for s in p.sightings
         ],
     }
+
+
+_SNIFF = re.compile(rb'^\s*\{\s*"format"\s*:\s*"readinglist-bundle"')
+SNIFF_BYTES = 4096
+
+
+def looks_like(head: bytes) -> bool:
+    """Whether a file's first bytes start a bundle: a JSON object whose first key is its format."""
+    return bool(_SNIFF.match(head[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")))
 
 
 def dumps(bundle: Bundle) -> str:

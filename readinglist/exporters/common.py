@@ -110,6 +110,8 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+ARXIV_ABS = "https://arxiv.org/abs/"
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
