@@ -27,6 +27,9 @@ class ExportOptions:
     description: str = ""  # one line under the heading, e.g. "Shelf “To read”"
     generated: dt.date | None = None  # shown as "Exported on ..." when given
     byte_order_mark: bool = False  # CSV only: lets spreadsheet programs detect UTF-8
+    # Markdown only: notes as written, raw HTML and all links included. Off by default: a
+    # note may come from someone else's bundle, and Markdown viewers run what it holds.
+    notes_verbatim: bool = False
 
 
 DEFAULT_TITLE = "Reading list"

@@ -411,7 +411,10 @@ def test_csv_reads_back_with_a_header_row() -> None:
     assert csv_rows(bom)[0]["title"] == r.title
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize(
+    "start",
+    ["=", "+", "-", "@", "\t", "\r", " =", "\n=", " \n @", "＝", "＋", "－", "＠", "\u3000＝"],
+)
 def test_csv_neutralises_formula_cells(start: str) -> None:
     payload = f'{start}HYPERLINK("http://evil.example","x")'
     r = make_record(title=payload, note=payload, tags=(f"{start}tag",))
