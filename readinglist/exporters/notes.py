@@ -30,13 +30,14 @@ _MD = _renderer()
 
 def note_html(note: str) -> str:
     """The note as HTML: raw HTML escaped, links only to http(s) pages."""
-    html = _MD.render(note.strip())
+    html: str = _MD.render(note.strip())
     return html.replace("<a href=", '<a rel="noopener noreferrer" href=')
 
 
 # -- safe Markdown ----------------------------------------------------------------------------
 
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+# A code span on one line (one that runs over lines may cross a block's end: not trusted).
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)[^\n]*?(?<!`)\1(?!`)")
 _AUTOLINK = re.compile(r"<https?://[^\s<>]*>", re.IGNORECASE)
 _LINK_DEST = re.compile(r"\]\(\s*(<?)([^\s)>]*)")
 _REF_DEF = re.compile(r"^((?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)]))*[ \t]*)\[([^\]\n]+)\]:[ \t]*<?(\S*)")

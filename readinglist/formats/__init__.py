@@ -38,8 +38,10 @@ READABLE = (BIBTEX, RIS, CSL_JSON, ARXIV_ATOM, ARXIV_RSS, HF_DAILY, HF_DAILY_PAG
 def read(data: bytes, kind: str | None = None) -> SourceFile:
     """Read a file of one of the :data:`READABLE` kinds (detected when ``kind`` is None)."""
     kind = kind or detect(data)
-    if kind in (BIBTEX, RIS):
-        return (bibtex if kind == BIBTEX else ris).read(data)
+    if kind == BIBTEX:
+        return bibtex.read(data)
+    if kind == RIS:
+        return ris.read(data)
     if kind in (ARXIV_ATOM, ARXIV_RSS):
         return feeds.read(data, kind)
     if kind in (CSL_JSON, HF_DAILY, JSON):

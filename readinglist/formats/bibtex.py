@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-import bibtexparser
 from bibtexparser import middlewares
-from bibtexparser.model import Entry, ParsingFailedBlock
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from readinglist.formats.common import (
@@ -76,13 +77,14 @@ def latex_to_text(value: str) -> str:
 
 def read(data: bytes) -> SourceFile:
     text, warnings = decode(data)
-    library = bibtexparser.parse_string(text)  # parsing only: values decoded field by field
+    library = parse_string(text)  # parsing only: values decoded field by field
     blocks = sorted([*library.entries, *library.failed_blocks], key=lambda b: b.start_line or 0)
     papers: list[SourcePaper] = []
     for number, block in enumerate(blocks, 1):
         where = f"entry {number} (line {(block.start_line or 0) + 1})"
-        if isinstance(block, ParsingFailedBlock):
-            warnings.append(f"{where}: skipped, not valid BibTeX ({_reason(block)})")
+        if not isinstance(block, Entry):
+            reason = _reason(block) if isinstance(block, ParsingFailedBlock) else "not an entry"
+            warnings.append(f"{where}: skipped, not valid BibTeX ({reason})")
             continue
         try:
             paper = _paper(block, len(papers))
@@ -163,8 +165,8 @@ def _authors(raw: str) -> tuple[str, ...]:
     if not raw.strip():
         return ()
     entry = Entry("misc", "k", [])
-    entry.set_field(bibtexparser.model.Field("author", raw))
-    lib = bibtexparser.Library([entry])
+    entry.set_field(Field("author", raw))
+    lib = Library([entry])
     for mw in (middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()):
         lib = mw.transform(lib)
     names: Any = lib.entries[0]["author"]

@@ -54,8 +54,8 @@ def test_digests_and_bundles_keep_their_own_readers() -> None:
         assert detect(data) == "digest"
         parse_bytes(data, reference=dt.date(2025, 1, 1))  # still a digest for its parser
     records = [make_record(1)]
-    data = bundle.dumps(bundle.from_records(records, scope="x", generator="t", exported_at=None))
-    assert detect(data.encode()) == "bundle"
+    dumped = bundle.dumps(bundle.from_records(records, scope="x", generator="t", exported_at=None))
+    assert detect(dumped.encode()) == "bundle"
     for junk in (b"", b"%PDF-1.4 x", b"\x00\x01", b"<xml/>", b"plain words"):
         assert detect(junk) == "digest"  # the digest parser says why it is not one
 
