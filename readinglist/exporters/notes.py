@@ -39,7 +39,7 @@ def note_html(note: str) -> str:
 # A code span on one line (one that runs over lines may cross a block's end: not trusted).
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)[^\n]*?(?<!`)\1(?!`)")
 _AUTOLINK = re.compile(r"<https?://[^\s<>]*>", re.IGNORECASE)
-_LINK_DEST = re.compile(r"\]\(\s*(<?)([^\s)>]*)")
+_LINK_DEST = re.compile(r"\]\((?=\s*(<?)([^\s)>]*))")  # consumes only "](": links nest
 _REF_DEF = re.compile(r"^((?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)]))*[ \t]*)\[([^\]\n]+)\]:[ \t]*<?(\S*)")
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 
@@ -92,7 +92,7 @@ def _safe_text(text: str) -> str:
     out.append(text[at:].replace("<", "&lt;"))
     text = "".join(out)
     text = _LINK_DEST.sub(
-        lambda m: m.group(0) if _WEB.match(m.group(2)) else "]\\(" + m.group(0)[2:], text
+        lambda m: m.group(0) if _WEB.match(m.group(2)) else "]\\(", text
     )
     return "\n".join(_safe_definition(line) for line in text.split("\n"))
 
