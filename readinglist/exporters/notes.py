@@ -91,9 +91,7 @@ def _safe_text(text: str) -> str:
         at = link.end()
     out.append(text[at:].replace("<", "&lt;"))
     text = "".join(out)
-    text = _LINK_DEST.sub(
-        lambda m: m.group(0) if _WEB.match(m.group(2)) else "]\\(", text
-    )
+    text = _LINK_DEST.sub(lambda m: m.group(0) if _WEB.match(m.group(2)) else "]\\(", text)
     return "\n".join(_safe_definition(line) for line in text.split("\n"))
 
 
