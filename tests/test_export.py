@@ -21,6 +21,7 @@ from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.shelves import Shelves
 from tests.exporters.readers import (
+    PYBTEX_CANNOT_READ,
     bibtexparser_entries,
     csl_bibliography,
     csv_rows,
@@ -137,7 +138,7 @@ def test_export_writes_the_file_and_reports(
     assert result.path == dest
     assert result.papers == 4
     assert result.size == dest.stat().st_size
-    assert [e["title"] for e in pybtex_entries(dest.read_text("utf-8"))] == _titles(
+    assert [e["title"] for e in bibtexparser_entries(dest.read_text("utf-8"))] == _titles(
         library, sample.order
     )
     assert sorted(p.name for p in dest.parent.iterdir()) == ["list.bib"]
@@ -384,9 +385,18 @@ def _export_shared_shelf(library: Library, shared_digests: list[Path], tmp_path:
     assert sum(t.startswith("[ ] ") for t in markdown_texts(out["md-checklist"])) == len(titles)
     doc = html_document(out["html"])
     assert ["".join(h.itertext()) for h in doc.iter("h2")] == titles
-    for entries in (pybtex_entries(out["bibtex"]), bibtexparser_entries(out["bibtex"])):
-        assert [e["title"] for e in entries] == titles
-        assert [e.get("abstract", "") for e in entries] == abstracts
+    entries = bibtexparser_entries(out["bibtex"])
+    assert [e["title"] for e in entries] == titles
+    assert [e.get("abstract", "") for e in entries] == abstracts
+    # pybtex reads every text right but those holding what it cannot read (exporting.md).
+    readable = [
+        (n, t)
+        for n, texts in enumerate(zip(titles, abstracts, strict=True))
+        for t in texts
+        if not PYBTEX_CANNOT_READ & set(t)
+    ]
+    pybtex = [(e["title"], e.get("abstract", "")) for e in pybtex_entries(out["bibtex"])]
+    assert [(n, t) for n, t in readable if t in pybtex[n]] == readable
     items, rendered = csl_bibliography(out["csljson"])
     assert [i["title"] for i in items] == titles
     assert len(rendered) == len(titles)

@@ -102,9 +102,14 @@ def decode(data: bytes) -> str:
     return decode_with_warnings(data).text
 
 
-def decode_with_warnings(data: bytes) -> Decoded:
-    """decode(), with a warning for a guessed Windows-1252 and one per line of replaced bytes."""
-    _refuse_binary(data)
+def decode_with_warnings(
+    data: bytes, *, limit: int = MAX_DIGEST_BYTES, what: str = "a digest"
+) -> Decoded:
+    """decode(), with a warning for a guessed Windows-1252 and one per line of replaced bytes.
+
+    Other text formats (feeds, reference files) decode the same way with their own ``limit``.
+    """
+    _refuse_binary(data, limit, what)
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _checked(data[len(bom) :], codec, guessed=False)
@@ -120,13 +125,11 @@ def decode_with_warnings(data: bytes) -> Decoded:
     return _utf8_or_cp1252(data)
 
 
-def _refuse_binary(data: bytes) -> None:
+def _refuse_binary(data: bytes, limit: int, what: str) -> None:
     if not data:
         raise DigestError("empty file")
-    if len(data) > MAX_DIGEST_BYTES:
-        raise DigestError(
-            f"file too large ({len(data):,} bytes; a digest is at most {MAX_DIGEST_BYTES:,})"
-        )
+    if len(data) > limit:
+        raise DigestError(f"file too large ({len(data):,} bytes; {what} is at most {limit:,})")
     for magic, what in _SIGNATURES:
         if data.startswith(magic):
             if magic.startswith(b"PK"):

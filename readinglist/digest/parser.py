@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Literal
 from readinglist import textlimits
 from readinglist.digest.decoding import DigestError, decode_with_warnings
 from readinglist.incoming import text_fingerprint
+from readinglist.urls import urls_in
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -109,9 +110,6 @@ _DATE_RE = re.compile(
 _AUTHORS_RE = re.compile(r"[•*-]?\s*([0-9]{1,6})\s+authors?", re.IGNORECASE)
 _DOT = "·"
 
-_URL_RE = re.compile(r"https?://[^\s<>\"'`]+")
-_URL_TRAILING = ".,;:)]}'\""
-_URL_CLOSERS = {")": "(", "]": "[", "}": "{"}
 _SENTENCE_END = frozenset(".!?)\"']”’»…。！？")
 
 _MOJIBAKE_RE = re.compile("[ÂÃ][\u00a0-\u00bf]|â€")
@@ -459,26 +457,6 @@ def _parse_date(
 # --- entries ---------------------------------------------------------------------------------
 
 
-def _links(abstract: str) -> tuple[str, ...]:
-    """http(s) URLs in order, without duplicates or trailing punctuation."""
-    found: dict[str, None] = {}
-    for match in _URL_RE.finditer(abstract):
-        url = match[0]
-        core = url.rstrip(_URL_TRAILING)
-        # Give back closing brackets that close one opened inside the URL: .../Foo_(bar)
-        unclosed = {c: core.count(o) - core.count(c) for c, o in _URL_CLOSERS.items()}
-        keep = 0
-        for char in url[len(core) :]:
-            if unclosed.get(char, 0) <= 0:
-                break
-            unclosed[char] -= 1
-            keep += 1
-        url = url[: len(core) + keep]
-        if not url.endswith("://"):
-            found.setdefault(url)
-    return tuple(found)
-
-
 def _looks_finished(abstract: str) -> bool:
     """Whether an abstract ends like a whole paragraph: sentence punctuation or a URL."""
     if abstract[-1] in _SENTENCE_END:
@@ -527,7 +505,7 @@ def _finish(
                 published=published,
                 year_inferred=inferred,
                 upvotes=upvotes,
-                links=_links(draft.abstract),
+                links=urls_in(draft.abstract),
                 incomplete=incomplete,
             )
         )

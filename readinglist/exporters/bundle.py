@@ -241,6 +241,15 @@ def _paper_json(ref: int, p: BundlePaper) -> dict[str, Any]:
     }
 
 
+_SNIFF = re.compile(rb'^\s*\{\s*"format"\s*:\s*"readinglist-bundle"')
+SNIFF_BYTES = 4096
+
+
+def looks_like(head: bytes) -> bool:
+    """Whether a file's first bytes start a bundle: a JSON object whose first key is its format."""
+    return bool(_SNIFF.match(head[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")))
+
+
 def dumps(bundle: Bundle) -> str:
     # "format" comes first so that readinglist.importing.looks_like_bundle finds it in a few bytes.
     return json.dumps(to_json(bundle), ensure_ascii=False, indent=2) + "\n"

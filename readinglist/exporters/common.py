@@ -7,7 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+
+from readinglist.urls import web_url
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,6 +27,9 @@ class ExportOptions:
     description: str = ""  # one line under the heading, e.g. "Shelf “To read”"
     generated: dt.date | None = None  # shown as "Exported on ..." when given
     byte_order_mark: bool = False  # CSV only: lets spreadsheet programs detect UTF-8
+    # Markdown only: notes as written, raw HTML and all links included. Off by default: a
+    # note may come from someone else's bundle, and Markdown viewers run what it holds.
+    notes_verbatim: bool = False
 
 
 DEFAULT_TITLE = "Reading list"
@@ -44,19 +48,21 @@ def citation_keys(records: Sequence[PaperRecord]) -> dict[int, str]:
     """Readable, stable, unique citation keys: ``firstWordsYear`` plus a letter on clashes.
 
     For example ``attentionAllYou2017`` (stop words skipped, accents folded, no year when
-    the date is unknown).
+    the date is unknown). A paper with a pinned key (``PaperRecord.citekey``) keeps it, and
+    no other paper gets that key.
 
     A key depends only on the title and the year, so the same paper keeps its key from one
     export to the next; papers whose keys clash get ``a``, ``b``... in the order of their ids.
     """
-    bases: dict[int, str] = {r.id: _key_base(r) for r in records}
+    keys: dict[int, str] = {r.id: r.citekey for r in records if r.citekey}
+    pinned = set(keys.values())
+    bases: dict[int, str] = {r.id: _key_base(r) for r in records if r.id not in keys}
     by_base: dict[str, list[int]] = {}
     for paper_id in sorted(bases):
         by_base.setdefault(bases[paper_id], []).append(paper_id)
-    keys: dict[int, str] = {}
-    taken = set(by_base)
+    taken = set(by_base) | pinned
     for base, ids in by_base.items():
-        if len(ids) == 1:
+        if len(ids) == 1 and base not in pinned:
             keys[ids[0]] = base
             continue
         suffixes = _suffixes()
@@ -94,18 +100,7 @@ def _key_base(record: PaperRecord) -> str:
     return base + year
 
 
-def http_url(link: str) -> str | None:
-    """The link if it is an absolute http(s) URL without spaces or control characters."""
-    link = link.strip()
-    if not link or any(c.isspace() or unicodedata.category(c) == "Cc" for c in link):
-        return None
-    try:
-        parts = urlsplit(link)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        return None
-    return link
+http_url = web_url  # the one URL rule (readinglist.urls), under its exporters name
 
 
 def http_links(record: PaperRecord) -> list[str]:
@@ -117,6 +112,8 @@ def one_line(text: str) -> str:
     """Collapse every kind of line break and run of whitespace into single spaces."""
     return " ".join(text.split())
 
+
+ARXIV_ABS = "https://arxiv.org/abs/"
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

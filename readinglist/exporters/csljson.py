@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from readinglist.exporters.common import ExportOptions, citation_keys, http_links
+from readinglist.exporters.common import ARXIV_ABS, ExportOptions, citation_keys, http_links
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -20,6 +20,8 @@ def items(records: Sequence[PaperRecord], options: ExportOptions) -> list[dict[s
     for r in records:
         # CSL 1.0.2 "article": a preprint or working paper, which digest papers are.
         item: dict[str, Any] = {"id": keys[r.id], "type": "article", "title": r.title}
+        if r.authors:
+            item["author"] = [_name(a) for a in r.authors]
         if r.published:
             item["issued"] = {
                 "date-parts": [[r.published.year, r.published.month, r.published.day]]
@@ -31,10 +33,21 @@ def items(records: Sequence[PaperRecord], options: ExportOptions) -> list[dict[s
         if options.notes and r.note.strip():
             item["note"] = r.note
         links = http_links(r)
+        if r.arxiv_id:
+            item["number"] = f"arXiv:{r.arxiv_id}"  # where Zotero puts a preprint's id
+            links = links or [ARXIV_ABS + r.arxiv_id]
         if links:
             item["URL"] = links[0]
         out.append(item)
     return out
+
+
+def _name(full: str) -> dict[str, str]:
+    """A full name as CSL splits it: the last word is the family name."""
+    given, _, family = full.rpartition(" ")
+    if not given or "," in full:
+        return {"literal": full}
+    return {"family": family, "given": given}
 
 
 def render(records: Sequence[PaperRecord], options: ExportOptions) -> str:

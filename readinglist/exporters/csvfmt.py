@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
 # A cell starting with one of these is read as a formula (or a command) by Excel,
 # LibreOffice and Google Sheets; a leading apostrophe makes it plain text (OWASP advice).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets skip leading spaces and line breaks before a formula, and read the full-width
+# signs of East Asian keyboards (＝ ＋ － ＠) as the ASCII ones.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_LEADING_SPACE = " \t\r\n\u00a0\u3000"
 
 COLUMNS = (
     "id",
@@ -36,7 +39,8 @@ COLUMNS = (
 
 
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    starts_formula = cell.lstrip(_LEADING_SPACE).startswith(FORMULA_START)
+    return "'" + cell if starts_formula or cell.startswith(FORMULA_START) else cell
 
 
 def render(records: Sequence[PaperRecord], options: ExportOptions) -> str:

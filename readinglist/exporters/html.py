@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -11,9 +10,10 @@ from readinglist.exporters.common import (
     ExportOptions,
     date_text,
     http_links,
-    http_url,
     plural,
 )
+from readinglist.exporters.notes import note_html
+from readinglist.urls import find_urls
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,7 +49,7 @@ ul.links { padding-left: 1.2rem; margin: 0 0 .5rem; font-size: .9rem; }
 .abstract { margin: 0 0 .5rem; }
 .note { border-left: 3px solid var(--accent); padding: .25rem .75rem; margin: .5rem 0 0; }
 .note h3 { font-size: .85rem; margin: 0; color: var(--muted); text-transform: uppercase; }
-.note p { white-space: pre-wrap; margin: .25rem 0; }
+.note p { margin: .25rem 0; }
 .status-read { font-weight: 600; }
 footer { color: var(--muted); font-size: .8rem;
   border-top: 1px solid var(--line); padding-top: .5rem; }
@@ -60,22 +60,15 @@ footer { color: var(--muted); font-size: .8rem;
 }
 """
 
-# Plain-text URLs in abstracts and notes become links; only http(s) ones, escaped.
-_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?)]}*_"
-
 
 def linkify(text: str) -> str:
     """Escape ``text`` and make its http(s) URLs clickable; nothing else becomes markup."""
     out: list[str] = []
     pos = 0
-    for match in _URL.finditer(text):
-        url = match.group(0).rstrip(_TRAILING)
-        start, end = match.start(), match.start() + len(url)
-        out.append(escape(text[pos:start]))
-        safe = http_url(url)
-        out.append(_anchor(safe, url) if safe else escape(url))
-        pos = end
+    for found in find_urls(text):
+        out.append(escape(text[pos : found.start]))
+        out.append(_anchor(found.url, found.url))
+        pos = found.end
     out.append(escape(text[pos:]))
     return "".join(out)
 
@@ -151,6 +144,7 @@ def _paper(n: int, r: PaperRecord, options: ExportOptions) -> str:
     if options.abstracts and r.abstract.strip():
         out.append(f'<p class="abstract">{linkify(r.abstract.strip())}</p>')
     if options.notes and r.note.strip():
-        out.append(f'<section class="note"><h3>Note</h3><p>{linkify(r.note.strip())}</p></section>')
+        # The user's Markdown, rendered as the app renders it (readinglist.exporters.notes).
+        out.append(f'<section class="note"><h3>Note</h3>\n{note_html(r.note)}</section>')
     out.append("</li>")
     return "\n".join(out)

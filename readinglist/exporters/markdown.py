@@ -13,6 +13,7 @@ from readinglist.exporters.common import (
     one_line,
     plural,
 )
+from readinglist.exporters.notes import safe_markdown
 from readinglist.records import ReadStatus
 
 if TYPE_CHECKING:
@@ -106,8 +107,10 @@ def _details(r: PaperRecord, options: ExportOptions, *, indent: str) -> list[str
     if options.abstracts and r.abstract.strip():
         blocks.append([escape(r.abstract)])
     if options.notes and r.note.strip():
-        # The note is the user's own Markdown: kept as written, inside a block quote.
-        lines = r.note.strip("\n").splitlines()
+        # The note is the user's own Markdown, inside a block quote: kept as written when
+        # asked, else with raw HTML escaped and only http(s) links (exporters.notes).
+        note = r.note if options.notes_verbatim else safe_markdown(r.note)
+        lines = note.strip("\n").splitlines()
         blocks.append(["> **Note**", ">", *(f"> {line}".rstrip() for line in lines)])
     out: list[str] = []
     for block in blocks:

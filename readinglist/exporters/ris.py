@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from readinglist.exporters.common import ExportOptions, citation_keys, http_links, one_line
+from readinglist.exporters.common import (
+    ARXIV_ABS,
+    ExportOptions,
+    citation_keys,
+    http_links,
+    one_line,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,8 +32,15 @@ def render(records: Sequence[PaperRecord], options: ExportOptions) -> str:
     return "\n".join(lines)
 
 
+def _last_first(full: str) -> str:
+    """RIS names are "Last, First": the last word of a full name is the family name."""
+    first, _, last = full.rpartition(" ")
+    return f"{last}, {first}" if first and "," not in full else full
+
+
 def _reference(key: str, r: PaperRecord, options: ExportOptions) -> list[str]:
     tags: list[tuple[str, str]] = [("TY", "GEN"), ("ID", key), ("TI", r.title)]
+    tags += [("AU", _last_first(a)) for a in r.authors]
     if options.abstracts and r.abstract.strip():
         tags.append(("AB", r.abstract))
     if r.published:
@@ -36,7 +49,11 @@ def _reference(key: str, r: PaperRecord, options: ExportOptions) -> list[str]:
     tags += [("KW", t) for t in r.tags]
     if options.notes and r.note.strip():
         tags.append(("N1", r.note))
-    tags += [("UR", u) for u in http_links(r)]
+    links = http_links(r)
+    if r.arxiv_id:
+        tags.append(("DO", f"10.48550/arXiv.{r.arxiv_id}"))  # arXiv's DOI for every paper
+        links = links or [ARXIV_ABS + r.arxiv_id]
+    tags += [("UR", u) for u in links]
     lines = [f"{tag}  - {one_line(value)}" for tag, value in tags]
     lines.append("ER  - ")
     return lines

@@ -22,44 +22,19 @@ from citeproc.source.json import CiteProcJSON
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pybtex.database import parse_string
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pybtex.richtext import Text
 
-# LaTeX2e text commands the BibTeX export uses that pylatexenc's database lacks (or renders
-# as a look-alike, like \textasciicircum as U+02C6). Their meaning is LaTeX's own.
-_TEXT_COMMANDS = {
-    "textbraceleft": "{",
-    "textbraceright": "}",
-    "textless": "<",
-    "textgreater": ">",
-    "textquotedbl": '"',
-    "textasciicircum": "^",
-    "textasciitilde": "~",
-    "textbackslash": "\\",
-}
-
-
-def _latex_decoder() -> LatexNodes2Text:
-    db = get_default_latex_context_db()
-    db.add_context_category(
-        "latex2e-text-commands",
-        macros=[MacroTextSpec(name, text) for name, text in _TEXT_COMMANDS.items()],
-        prepend=True,
-    )
-    return LatexNodes2Text(latex_context=db, math_mode="verbatim")
-
-
-LATEX = _latex_decoder()
-
-
-def latex_to_text(value: str) -> str:
-    return str(LATEX.latex_to_text(value))
+# What each stock reader is known to misread, whatever the form (docs/exporting.md): pybtex's
+# LaTeX parser takes every brace as grouping and knows no \$ nor a caret but as an accent.
+PYBTEX_CANNOT_READ = frozenset("{}$^")
 
 
 def bibtexparser_entries(text: str) -> list[dict[str, str]]:
-    """Entries as bibtexparser v2 reads them, LaTeX decoded; fails on any unparsed block."""
-    library = parse_bibtex(
-        text, append_middleware=[middlewares.LatexDecodingMiddleware(decoder=LATEX)]
-    )
+    """Entries as stock bibtexparser v2 reads them, with its stock LaTeX decoding middleware.
+
+    Fails on any block it could not parse.
+    """
+    library = parse_bibtex(text, append_middleware=[middlewares.LatexDecodingMiddleware()])
     assert not library.failed_blocks, [b.error for b in library.failed_blocks]
     return [
         {"key": e.key, "type": e.entry_type, **{f.key: str(f.value) for f in e.fields}}
@@ -68,13 +43,25 @@ def bibtexparser_entries(text: str) -> list[dict[str, str]]:
 
 
 def pybtex_entries(text: str) -> list[dict[str, str]]:
-    """Entries as pybtex reads them (strict BibTeX rules), fields LaTeX decoded."""
+    """Entries as pybtex reads them (strict BibTeX rules), fields decoded the way pybtex's
+    styles decode them (``Text.from_latex``, latexcodec), rendered as plain text."""
     data = parse_string(text, "bibtex")
     out = []
     for key, entry in data.entries.items():
-        fields = {name.lower(): latex_to_text(value) for name, value in entry.fields.items()}
+        fields = {
+            name.lower(): Text.from_latex(value).render_as("text")
+            for name, value in entry.fields.items()
+        }
+        for role, people in entry.persons.items():
+            fields[role.lower()] = " and ".join(_full_name(p) for p in people)
         out.append({"key": key, "type": entry.type, **fields})
     return out
+
+
+def _full_name(person: Any) -> str:
+    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
+    name = " ".join(Text.from_latex(p).render_as("text") for p in parts)
+    return name + "".join(", " + Text.from_latex(p).render_as("text") for p in person.lineage_names)
 
 
 def ris_entries(text: str) -> list[dict[str, Any]]:

@@ -1,0 +1,180 @@
+"""BibTeX files (readinglist, Zotero, JabRef, arXiv, Google Scholar) read with bibtexparser 2.
+
+LaTeX in field values is decoded by pylatexenc, the decoder bibtexparser ships with, taught
+the text commands that reference managers write and LaTeX defines (``\\textless``,
+``\\textquotedbl``, Zotero's ``\\vphantom`` brace partners...): these are LaTeX's own
+meanings, not readinglist's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from bibtexparser import middlewares
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field, ParsingFailedBlock
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from readinglist.formats.common import (
+    FormatError,
+    arxiv_id,
+    capped,
+    clean,
+    date_of,
+    decode,
+    fingerprint,
+    first_arxiv_id,
+    iso_date,
+    note_text,
+    web_links,
+)
+from readinglist.incoming import SourceFile, SourcePaper
+
+if TYPE_CHECKING:
+    from bibtexparser.middlewares.names import NameParts
+
+# LaTeX2e text commands that pylatexenc lacks or reads as look-alikes (\textasciicircum as
+# U+02C6), and commands that print nothing (\vphantom) or only their argument (\string).
+_TEXT_COMMANDS = {
+    "textasciicircum": "^",
+    "textasciitilde": "~",
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textquotedbl": '"',
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textbackslash": "\\",
+    "textunderscore": "_",
+    "textdollar": "$",
+}
+
+
+def _decoder() -> LatexNodes2Text:
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "readinglist-import",
+        prepend=True,
+        macros=[
+            *(MacroTextSpec(name, text) for name, text in _TEXT_COMMANDS.items()),
+            MacroTextSpec("vphantom", ""),
+            MacroTextSpec("string", ""),
+            MacroTextSpec("url", simplify_repl="%s"),
+        ],
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="verbatim")
+
+
+_LATEX = _decoder()
+_TEXT_FIELDS = ("title", "abstract", "keywords", "annote", "eprint", "archiveprefix")
+
+
+def latex_to_text(value: str) -> str:
+    return str(_LATEX.latex_to_text(value))
+
+
+def read(data: bytes) -> SourceFile:
+    text, warnings = decode(data)
+    library = parse_string(text)  # parsing only: values decoded field by field
+    blocks = sorted([*library.entries, *library.failed_blocks], key=lambda b: b.start_line or 0)
+    papers: list[SourcePaper] = []
+    for number, block in enumerate(blocks, 1):
+        where = f"entry {number} (line {(block.start_line or 0) + 1})"
+        if not isinstance(block, Entry):
+            reason = _reason(block) if isinstance(block, ParsingFailedBlock) else "not an entry"
+            warnings.append(f"{where}: skipped, not valid BibTeX ({reason})")
+            continue
+        try:
+            paper = _paper(block, len(papers))
+        except (ValueError, TypeError, RecursionError) as err:
+            warnings.append(f"{where}: skipped ({err})")
+            continue
+        if paper is None:
+            warnings.append(f"{where}: skipped, it has no title")
+            continue
+        papers.append(paper)
+    if not papers:
+        if blocks:
+            raise FormatError("no entry could be read: " + "; ".join(warnings[:3]))
+        raise FormatError("no BibTeX entries (@article{...}, @misc{...}) in the file")
+    return SourceFile(
+        format="bibtex",
+        papers=tuple(papers),
+        fingerprint=fingerprint(text),
+        listing=False,
+        warnings=capped(warnings),
+    )
+
+
+def _reason(block: ParsingFailedBlock) -> str:
+    reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
+    return clean(str(reason)).rstrip(".")[:200]
+
+
+def _field(entry: Entry, name: str) -> str:
+    for f in entry.fields:
+        if f.key.lower() == name:
+            return str(f.value)
+    return ""
+
+
+def _text(entry: Entry, name: str) -> str:
+    raw = _field(entry, name)
+    return clean(latex_to_text(raw)) if raw else ""
+
+
+def _paper(entry: Entry, position: int) -> SourcePaper | None:
+    title = _text(entry, "title")
+    if not title:
+        return None
+    eprint = _text(entry, "eprint")
+    prefix = (_text(entry, "archiveprefix") or _text(entry, "eprinttype")).lower()
+    url = _url(_field(entry, "url"))
+    # eprint when it is an arXiv one; else an arXiv URL, DOI, or "arXiv:..." in the journal or
+    # the note (Zotero writes "arXiv:2403.01234 [cs]" to note, Google Scholar to journal).
+    found = (arxiv_id(eprint) if prefix in {"arxiv", ""} else None) or first_arxiv_id(
+        [url, *(_field(entry, name) for name in ("doi", "journal", "note", "howpublished"))]
+    )
+    date = iso_date(_field(entry, "date")) or date_of(
+        _field(entry, "year"), _field(entry, "month"), _field(entry, "day")
+    )
+    keywords = _text(entry, "keywords")
+    annote = _field(entry, "annote")
+    return SourcePaper(
+        title=title,
+        abstract=_text(entry, "abstract"),
+        position=position,
+        authors=_authors(_field(entry, "author")),
+        published=date if _field(entry, "year") or _field(entry, "date") else None,
+        links=web_links([url]),
+        arxiv_id=found,
+        citekey=entry.key or None,
+        tags=tuple(t for t in (clean(k) for k in re.split(r"[,;]", keywords)) if t),
+        note=note_text("\n".join(latex_to_text(line) for line in annote.splitlines())),
+    )
+
+
+def _url(raw: str) -> str:
+    # URLs are verbatim but for BibTeX's escapes; %7E is ~ (RFC 3986 unreserved characters).
+    return re.sub(r"\\([%#&_$])", r"\1", raw.strip()).replace("%7E", "~").replace("%7e", "~")
+
+
+def _authors(raw: str) -> tuple[str, ...]:
+    if not raw.strip():
+        return ()
+    entry = Entry("misc", "k", [])
+    entry.set_field(Field("author", raw))
+    lib = Library([entry])
+    for mw in (middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()):
+        lib = mw.transform(lib)
+    names: Any = lib.entries[0]["author"]
+    return tuple(n for n in (_full(parts) for parts in names) if n)
+
+
+def _full(parts: NameParts) -> str:
+    words = [latex_to_text(w) for w in (*parts.first, *parts.von, *parts.last)]
+    name = clean(" ".join(words))
+    jr = clean(" ".join(latex_to_text(w) for w in parts.jr))
+    return f"{name}, {jr}" if jr and name else name
