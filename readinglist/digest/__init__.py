@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readinglist.digest.normalize import title_key
+from readinglist.digest.normalize import fold_words, paper_key, title_key
 from readinglist.digest.parser import (
     MAX_DIGEST_BYTES,
     Digest,
@@ -19,6 +19,8 @@ __all__ = [
     "DigestError",
     "Entry",
     "decode",
+    "fold_words",
+    "paper_key",
     "parse",
     "parse_bytes",
     "title_key",
