@@ -448,14 +448,14 @@ def _since(start: tuple[float, float]) -> dict[str, float]:
     return {"wall_s": round(wall - start[0], 3), "cpu_s": round(cpu - start[1], 3)}
 
 
-def speed(size: int, seed: int) -> dict[str, Any]:
+def speed(size: int, seed: int, checks_count: int = CHECKS) -> dict[str, Any]:
     rng = random.Random(seed)
-    generated = list(generate_papers(size + CHECKS // 2, seed))
+    generated = list(generate_papers(size + checks_count // 2, seed))
     papers = [PaperText(i, p.title, p.abstract) for i, p in enumerate(generated[:size])]
     fresh = [PaperText(size + i, p.title, p.abstract) for i, p in enumerate(generated[size:])]
     vocabulary = sorted({w for p in papers[:2000] for w in p.title.split() if w.isalpha()})
     near = []
-    for p in rng.sample(papers, CHECKS // 2):
+    for p in rng.sample(papers, checks_count // 2):
         kind = rng.choice(ABSTRACT_KINDS)
         near.append(
             PaperText(

@@ -19,13 +19,12 @@ n-grams: a twentieth of the hashing, which is what keeps a scan of 100,000 paper
 compared with the other title as well, and the best counts (a dropped subtitle).
 
 The index keeps, per paper, its folded title and its piece hashes (not the abstract), and
-posts five pieces per paper (the first, and the four lowest hashes) so that a lookup only
+posts five pieces per paper (the first two, and the lowest hashes) so that a lookup only
 compares papers that share a piece of abstract with the one checked (or its key).
 """
 
 from __future__ import annotations
 
-import heapq
 import operator
 import re
 import unicodedata
@@ -46,8 +45,8 @@ TITLE_MIN = 0.7
 ABSTRACT_MIN = 0.5
 PIECE = 8  # words per hashed piece of a sentence
 PIECE_MIN = 16  # bytes in a folded piece; shorter ones ("Code is available.") say nothing
-POSTED = 4  # pieces posted per paper besides the first one
-CROWDED = 16  # a piece found in more papers than this is boilerplate: never a lead
+POSTED = 5  # pieces a paper is posted under (see DuplicateIndex._to_post)
+CROWDED = 16  # a piece posted by this many papers is boilerplate: no lead, no more posts
 
 _K = TypeVar("_K", str, int)
 
@@ -169,7 +168,7 @@ class DuplicateIndex:
         entry = _entry(paper)
         self._entries[paper.id] = entry
         _enlist(self._keys, _key(entry), paper.id)
-        for piece in _posted(entry):
+        for piece in self._to_post(entry):
             _enlist(self._posted, piece, paper.id)
 
     def remove(self, paper_id: int) -> None:
@@ -178,7 +177,7 @@ class DuplicateIndex:
         if entry is None:
             return
         _unlist(self._keys, _key(entry), paper_id)
-        for piece in _posted(entry):
+        for piece in set(array("I", entry.pieces)):  # what was posted depended on crowding
             _unlist(self._posted, piece, paper_id)
 
     def mark_not_duplicates(self, a: int, b: int) -> None:
@@ -226,6 +225,22 @@ class DuplicateIndex:
                 found.append(Candidate(other, similarity))
         return found
 
+    def _to_post(self, entry: _Entry) -> list[int]:
+        """The pieces to post a paper under: its first two and its lowest hashes, uncrowded.
+
+        The opening pieces survive every cut of the abstract; the lowest hashes are a sample
+        that two versions of one abstract share whichever parts each kept (a bottom-k
+        sketch).  Crowded pieces (boilerplate) are skipped: a paper posted only under
+        boilerplate could never be found.
+        """
+        pieces = [p for p in array("I", entry.pieces) if not self._crowded(p)]
+        opening = pieces[:2]
+        return [*opening, *sorted(set(pieces).difference(opening))[: POSTED - len(opening)]]
+
+    def _crowded(self, piece: int) -> bool:
+        ids = self._posted.get(piece)
+        return isinstance(ids, list) and len(ids) >= CROWDED
+
     def _leads(self, pieces: set[int]) -> set[int]:
         """Papers worth comparing: those that share a (not crowded) piece of abstract."""
         leads: set[int] = set()
@@ -233,7 +248,7 @@ class DuplicateIndex:
             ids = self._posted[piece]
             if isinstance(ids, int):
                 leads.add(ids)
-            elif len(ids) <= CROWDED:
+            elif len(ids) < CROWDED:
                 leads.update(ids)
         return leads
 
@@ -244,15 +259,6 @@ def _entry(paper: PaperText) -> _Entry:
 
 def _key(entry: _Entry) -> str:
     return glue_words(tuple(entry.title.split()))
-
-
-def _posted(entry: _Entry) -> list[int]:
-    """The pieces a paper is found by: the abstract's first piece and the lowest hashes."""
-    pieces = array("I", entry.pieces)
-    if not pieces:
-        return []
-    first = pieces[0]
-    return [first, *heapq.nsmallest(POSTED, set(pieces) - {first})]
 
 
 def _ids(value: int | list[int] | None) -> Sequence[int]:
