@@ -233,9 +233,19 @@ class DuplicateIndex:
         sketch).  Crowded pieces (boilerplate) are skipped: a paper posted only under
         boilerplate could never be found.
         """
-        pieces = [p for p in array("I", entry.pieces) if not self._crowded(p)]
-        opening = pieces[:2]
-        return [*opening, *sorted(set(pieces).difference(opening))[: POSTED - len(opening)]]
+        pieces = array("I", entry.pieces)
+        chosen: list[int] = []
+        for piece in pieces:  # in the order of the text
+            if len(chosen) == 2:
+                break
+            if not self._crowded(piece):
+                chosen.append(piece)
+        for piece in sorted(set(pieces).difference(chosen)):
+            if len(chosen) == POSTED:
+                break
+            if not self._crowded(piece):
+                chosen.append(piece)
+        return chosen
 
     def _crowded(self, piece: int) -> bool:
         ids = self._posted.get(piece)
