@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from readinglist.digest.normalize import fold_words, glue_words
+from readinglist.digest.normalize import fold_words, paper_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Sequence
 
 # A candidate: titles at least this close, and at least half of the shorter abstract's pieces
 # in the other (see docs/benchmarks.md for the figures of real pairs on both sides).
@@ -124,6 +124,7 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
+    key: str  # paper_key of the title
     title: str  # folded words separated by spaces, title segments by newlines
     pieces: bytes  # array("I") of the abstract's piece hashes, in order of appearance
 
@@ -167,7 +168,7 @@ class DuplicateIndex:
             self.remove(paper.id)
         entry = _entry(paper)
         self._entries[paper.id] = entry
-        _enlist(self._keys, _key(entry), paper.id)
+        _enlist(self._keys, entry.key, paper.id)
         for piece in self._to_post(entry):
             _enlist(self._posted, piece, paper.id)
 
@@ -176,7 +177,7 @@ class DuplicateIndex:
         entry = self._entries.pop(paper_id, None)
         if entry is None:
             return
-        _unlist(self._keys, _key(entry), paper_id)
+        _unlist(self._keys, entry.key, paper_id)
         for piece in set(array("I", entry.pieces)):  # what was posted depended on crowding
             _unlist(self._posted, piece, paper_id)
 
@@ -206,7 +207,7 @@ class DuplicateIndex:
         self, paper_id: int, entry: _Entry, seen: set[tuple[int, int]]
     ) -> list[Candidate]:
         """Candidates for ``entry`` among the pairs not yet in ``seen`` (which it extends)."""
-        same_key = set(_ids(self._keys.get(_key(entry))))
+        same_key = set(_ids(self._keys.get(entry.key)))
         pieces = set(array("I", entry.pieces))
         found: list[Candidate] = []
         for other in self._leads(pieces) | same_key:
@@ -264,11 +265,8 @@ class DuplicateIndex:
 
 
 def _entry(paper: PaperText) -> _Entry:
-    return _Entry(_folded_title(paper.title), _piece_hashes(paper.abstract))
-
-
-def _key(entry: _Entry) -> str:
-    return glue_words(tuple(entry.title.split()))
+    folded = _folded_title(paper.title)
+    return _Entry(paper_key(paper.title), folded, _piece_hashes(paper.abstract))
 
 
 def _ids(value: int | list[int] | None) -> Sequence[int]:
@@ -324,7 +322,7 @@ def _piece_hashes(abstract: str) -> bytes:
 
 def _compare(a: _Entry, b: _Entry) -> Similarity:
     abstract = _overlap(set(array("I", a.pieces)), set(array("I", b.pieces)))
-    return Similarity(_title_similarity(a.title, b.title), abstract, _key(a) == _key(b))
+    return Similarity(_title_similarity(a.title, b.title), abstract, a.key == b.key)
 
 
 def _overlap(a: set[int], b: set[int]) -> float:
@@ -409,10 +407,3 @@ def _groups(pairs: dict[tuple[int, int], Similarity]) -> list[Group]:
     for (a, b), similarity in sorted(pairs.items()):
         by_root.setdefault(root(a), []).append(Pair(a, b, similarity))
     return [Group(tuple(sorted(members[r])), tuple(by_root[r])) for r in sorted(by_root)]
-
-
-def iter_pairs(groups: Iterable[Group]) -> Iterator[tuple[int, int]]:
-    """Every candidate pair of the groups, as ``(a, b)`` with ``a < b``."""
-    for group in groups:
-        for pair in group.pairs:
-            yield pair.a, pair.b

@@ -213,3 +213,10 @@ def test_the_real_digests_hold_no_duplicates() -> None:
     assert len(papers) == 203
     assert all(len({papers[i].title for i in g.ids}) == 1 for g in groups)
     assert sum(len(g.ids) - 1 for g in groups) == 203 - 169
+
+
+def test_same_key_means_paper_key_even_with_a_marker_before_a_colon() -> None:
+    # "v2" before a colon is part of the title for paper_key (only a trailing marker is not).
+    a = PaperText(1, "Foo v2: Bar Baz", ABSTRACT)
+    b = PaperText(2, "Foo: Bar Baz", OTHER_ABSTRACT)
+    assert not compare(a, b).same_key

@@ -58,7 +58,7 @@ def paper_key(title: str) -> str:
     The key is the folded words glued together: word boundaries vary too much between
     spellings of one title ("Pre-training", "Pretraining", "Pre training") to count.
     """
-    return glue_words(fold_words(title))
+    return _glue(fold_words(title))
 
 
 def fold_words(title: str) -> tuple[str, ...]:
@@ -137,7 +137,7 @@ def _between_digits(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
-def glue_words(words: tuple[str, ...]) -> str:
+def _glue(words: tuple[str, ...]) -> str:
     """Words joined without spaces, except a space between two numbers ("2 7b", not "27b")."""
     out: list[str] = []
     for word in words:
