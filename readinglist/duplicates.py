@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from readinglist.digest.normalize import fold_words, paper_key
+from readinglist.digest.normalize import fold_words, glue_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -265,8 +265,9 @@ class DuplicateIndex:
 
 
 def _entry(paper: PaperText) -> _Entry:
-    folded = _folded_title(paper.title)
-    return _Entry(paper_key(paper.title), folded, _piece_hashes(paper.abstract))
+    words = fold_words(paper.title)
+    folded = _folded_title(paper.title, words)
+    return _Entry(glue_words(words), folded, _piece_hashes(paper.abstract))
 
 
 def _ids(value: int | list[int] | None) -> Sequence[int]:
@@ -295,10 +296,15 @@ def _unlist(table: dict[_K, int | list[int]], key: _K, paper_id: int) -> None:
             table[key] = value[0]
 
 
-def _folded_title(title: str) -> str:
-    """Folded words, one line per title segment (a main title and its subtitles)."""
+def _folded_title(title: str, words: tuple[str, ...]) -> str:
+    """Folded words, one line per title segment (a main title and its subtitles).
+
+    ``words`` are the whole title's folded words: the answer when there is one segment.
+    """
     for mark in _SEGMENT_BREAKS:
         title = title.replace(mark, "\n")
+    if "\n" not in title:
+        return " ".join(words)
     segments = (" ".join(fold_words(part)) for part in title.split("\n"))
     return "\n".join(s for s in segments if s)
 

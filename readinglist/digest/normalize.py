@@ -58,7 +58,7 @@ def paper_key(title: str) -> str:
     The key is the folded words glued together: word boundaries vary too much between
     spellings of one title ("Pre-training", "Pretraining", "Pre training") to count.
     """
-    return _glue(fold_words(title))
+    return glue_words(fold_words(title))
 
 
 def fold_words(title: str) -> tuple[str, ...]:
@@ -117,11 +117,24 @@ def _flush(word: list[str], words: list[str]) -> None:
 
 def _strip_version(text: str) -> str:
     """Drop trailing version markers, unless nothing of the title would be left."""
-    while True:
+    while _ends_in_digit(text):  # a quick test first: most titles end in a letter
         match = _VERSION_MARKER.search(text)
         if match is None or not any(c.isalnum() for c in text[: match.start()]):
             return text
         text = text[: match.start()]
+    return text
+
+
+def _ends_in_digit(text: str) -> bool:
+    """Whether ``text`` ends like a version marker: a digit, then ")" or "]", dots, spaces."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] == "."):
+        end -= 1
+    if end and text[end - 1] in ")]":
+        end -= 1
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end > 0 and text[end - 1].isdigit()
 
 
 def _is_latin_or_greek(char: str) -> bool:
@@ -137,7 +150,7 @@ def _between_digits(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
-def _glue(words: tuple[str, ...]) -> str:
+def glue_words(words: tuple[str, ...]) -> str:
     """Words joined without spaces, except a space between two numbers ("2 7b", not "27b")."""
     out: list[str] = []
     for word in words:
