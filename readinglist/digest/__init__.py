@@ -9,7 +9,7 @@ from readinglist.digest.decoding import (
     decode,
     decode_with_warnings,
 )
-from readinglist.digest.normalize import title_key
+from readinglist.digest.normalize import fold_words, paper_key, title_key
 from readinglist.digest.parser import Digest, Entry, parse, parse_bytes
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "Entry",
     "decode",
     "decode_with_warnings",
+    "fold_words",
+    "paper_key",
     "parse",
     "parse_bytes",
     "title_key",
