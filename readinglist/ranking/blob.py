@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 MAGIC = b"readinglist-ranking-model\n"
 FORMAT_VERSION = 1
-MAX_UNPACKED = 512 * 1024 * 1024
-"""Refuse a blob that unpacks to more than this (a model of 30,000 decisions is ~3 MB)."""
+MAX_UNPACKED = 64 * 1024 * 1024
+"""Refuse a blob that unpacks to more than this (a model of 30,000 decisions is ~1 MB)."""
 
 
 class UnreadableModel(Exception):
@@ -76,6 +76,8 @@ def load(data: bytes) -> Model:
             raise UnreadableModel("unpacks to more than a model can hold")
         if not unpacker.eof:
             raise UnreadableModel("truncated")
+        if unpacker.unused_data:
+            raise UnreadableModel("bytes after the end of the model")
         payload = json.loads(text.decode("utf-8"), parse_constant=_no_constant)
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise UnreadableModel(f"damaged: {exc}") from None
