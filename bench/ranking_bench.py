@@ -484,7 +484,7 @@ def markdown(table: dict[int, dict[str, dict[str, float | None]]]) -> str:
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench ranking", description=__doc__)
-    ap.add_argument("--readers", type=int, default=10, help="scripted readers (seeds 1..N)")
+    ap.add_argument("--readers", type=int, default=10, help="scripted readers (0: speed only)")
     ap.add_argument("--first-reader", type=int, default=1, help="seed of the first reader")
     ap.add_argument("--digests", type=Path, default=DEFAULT_DIGESTS, help="real digests folder")
     ap.add_argument("--generated", type=int, default=3_000, help="generated papers (50/digest)")
@@ -502,10 +502,11 @@ def main(argv: list[str]) -> int:
     readers = list(range(args.first_reader, args.first_reader + args.readers))
     cuts = tuple(int(c) for c in args.cuts.split(",") if c.strip())
     results: dict[str, Any] = {"machine": machine(), "real_digests": [p.name for p in real]}
-    table = quality(readers, real, args.generated, args.test_digests, cuts)
-    results["quality"] = table
-    print(markdown(table))
-    if args.replay_digests:
+    if readers:
+        table = quality(readers, real, args.generated, args.test_digests, cuts)
+        results["quality"] = table
+        print(markdown(table))
+    if readers and args.replay_digests:
         results["replay"] = replay(readers, real, args.generated, args.replay_digests)
         print(json.dumps(results["replay"], indent=2))
     if args.speed:
@@ -513,7 +514,7 @@ def main(argv: list[str]) -> int:
         results["imports_ms"] = import_times(args.rounds)
         results["install_mb"] = install_sizes()
         print(json.dumps({k: results[k] for k in ("speed", "imports_ms", "install_mb")}, indent=2))
-    if args.compare:
+    if args.compare and readers:
         results["compare"] = compare(readers, real, args.generated, args.test_digests)
         print(json.dumps(results["compare"], indent=2))
     if args.out:

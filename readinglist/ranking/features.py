@@ -7,6 +7,7 @@ length, with ``idf = log((1 + n) / (1 + df)) + 1`` over the n training papers.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -115,9 +116,10 @@ def _words_only(papers: Sequence[Paper]) -> _Counted:
     ids = _Ids()
     columns = _TokenColumns(ids)
     column_of = columns.__getitem__
-    cols: list[int] = []
-    tfs: list[int] = []
-    lengths: list[int] = []
+    # machine integers, handed to numpy without a copy
+    cols = array("q")
+    tfs = array("q")
+    lengths = array("q")
     for paper in papers:
         counts = Counter(
             map(column_of, tokens(paper.title) * TITLE_REPEAT + tokens(paper.abstract))
@@ -134,9 +136,9 @@ def _words_only(papers: Sequence[Paper]) -> _Counted:
     cache = {token: terms[c] if c >= 0 else None for token, c in columns.items()}
     shown_as = surfaces(cache)
     return (
-        np.repeat(np.arange(len(papers), dtype=np.intp), lengths),
-        np.array(cols, dtype=np.intp),
-        np.array(tfs, dtype=np.float64),
+        np.repeat(np.arange(len(papers), dtype=np.intp), np.frombuffer(lengths, dtype=np.int64)),
+        np.frombuffer(cols, dtype=np.int64).astype(np.intp, copy=False),
+        np.frombuffer(tfs, dtype=np.int64).astype(np.float64),
         terms,
         [shown_as.get(t, t) for t in terms],
     )
