@@ -152,6 +152,31 @@ class Model:
         words = Terms(pairs=self.pairs)
         return [self._score_one(p, words) for p in papers]
 
+    def scores(self, papers: Iterable[Paper]) -> list[float]:
+        """Just the scores, in the order given: for sorting a whole library by interest.
+
+        The same numbers as ``score`` gives, about twice as fast (no reasons are kept).
+        """
+        words = Terms(pairs=self.pairs)
+        index, idf, weights = self._index, self.idf, self.weights
+        w_up, w_seen = self.numeric
+        learned = self.mode is Mode.LEARNED
+        out = []
+        for paper in papers:
+            counts = words.count(paper.title, paper.abstract, paper.tags)
+            dot = norm = 0.0
+            for term, n in counts.items():
+                i = index.get(term)
+                if i is not None:
+                    v = (1.0 + math.log(n)) * idf[i]
+                    norm += v * v
+                    dot += weights[i] * v
+            up, seen = numeric_features(paper.upvotes, paper.seen_count)
+            margin = self.intercept + (dot / math.sqrt(norm) if norm > 0 else 0.0)
+            margin += w_up * up + w_seen * seen
+            out.append(_sigmoid(margin) if learned else margin)
+        return out
+
     def rank(self, papers: Iterable[Paper]) -> list[Scored]:
         """The papers best first; equal scores keep the order given (the digest's order)."""
         return sorted(self.score(papers), key=lambda s: -s.score)

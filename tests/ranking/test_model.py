@@ -91,6 +91,7 @@ def test_score_keeps_the_order_given_and_rank_puts_the_best_first(lora_reader: R
     model = train(examples)
     scored = model.score(digest)
     assert [s.paper_id for s in scored] == [p.id for p in digest]
+    assert model.scores(digest) == pytest.approx([s.score for s in scored], rel=1e-12)
     ranked = model.rank(digest)
     assert [s.score for s in ranked] == sorted((s.score for s in scored), reverse=True)
     twins = [Paper(1, "Same text", "Same words."), Paper(2, "Same text", "Same words.")]
@@ -211,6 +212,7 @@ def test_scoring_never_crashes_on_arbitrary_text(
     for model in _MODELS:
         (scored,) = model.score([paper])
         assert math.isfinite(scored.score)
+        assert model.scores([paper]) == pytest.approx([scored.score], rel=1e-12)
         assert all(math.isfinite(r.weight) and r.weight != 0 for r in scored.reasons)
 
 
