@@ -36,6 +36,14 @@ class Evaluation:
     kept: int  # of which kept
     modes: dict[str, int] = field(default_factory=dict)  # digests ranked by each Mode
 
+    def rows(self) -> list[tuple[str, Figures]]:
+        """The three rankers with the names the interface shows, the model first."""
+        return [
+            ("For you", self.model),
+            ("Digest order", self.digest_order),
+            ("Upvotes, then seen count", self.popularity),
+        ]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "digests": self.digests,

@@ -60,6 +60,12 @@ def test_two_digests_by_hand() -> None:
     assert report.popularity.average_precision == pytest.approx((1 / 2 + 2 / 3) / 2)
     assert report.popularity.keep_recall_at_25 == 0
     assert report.to_json()["upvotes_then_seen"]["roc_auc"] == pytest.approx(0.5)
+    assert [name for name, _ in report.rows()] == [
+        "For you",
+        "Digest order",
+        "Upvotes, then seen count",
+    ]
+    assert report.rows()[0][1] == report.model
 
 
 def test_each_digest_learns_only_from_what_was_decided_before_it() -> None:
