@@ -1,7 +1,7 @@
 """Ranking papers by what this reader keeps: pure, on the device, with reasons.
 
-Importing this package loads no numerical library: numpy is imported by ``train`` only when
-a model is learned, and scoring a stored model is plain Python.
+Importing this package loads no numerical library: numpy is imported by ``train`` (when
+there is at least one decision), and scoring a stored model is plain Python.
 
     model = train(examples)                     # Example(paper, label_weight(signals))
     for s in model.rank(papers):                # best first, with s.score and s.reasons
