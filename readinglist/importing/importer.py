@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -65,19 +66,15 @@ class Importer:
         return chain_previews([self._preview_one(p) for p in paths])
 
     def _preview_one(self, path: Path) -> FileReport:
-        report = FileReport(str(path))
-        try:
-            source = sources.read_path(path)
-        except LibraryError as err:
-            report.error = str(err)
-            return report
-        self._describe(report, source)
-        return report
+        return self._preview(str(path), lambda: sources.read_path(path))
 
     def preview_text(self, text: str, name: str = "pasted digest") -> FileReport:
+        return self._preview(name, lambda: sources.read_text(text))
+
+    def _preview(self, name: str, read: Callable[[], SourceFile | BundleFile]) -> FileReport:
         report = FileReport(name)
         try:
-            source = sources.read_text(text)
+            source = read()
         except LibraryError as err:
             report.error = str(err)
             return report
@@ -122,19 +119,12 @@ class Importer:
                 break
             if progress is not None:
                 progress(n, len(paths), str(path))
-            report = FileReport(str(path))
             try:
-                self._land(report, path.name, sources.read_path(path), cancelled)
+                read = partial(sources.read_path, path)
+                report = self._import_one(str(path), path.name, read, cancelled)
             except ImportCancelled:
                 result.cancelled = True
                 break
-            except LibraryError as err:
-                report.reset()
-                report.error = str(err)
-            except (OSError, SQLAlchemyError) as err:
-                # The transaction rolled back: nothing of this file is in the library.
-                report.reset()
-                report.error = f"not imported: could not write to the library ({_reason(err)})"
             result.files.append(report)
         if progress is not None:
             progress(len(result.files), len(paths), "")
@@ -142,13 +132,24 @@ class Importer:
 
     def import_text(self, text: str, name: str = "pasted digest") -> FileReport:
         """Import digest text (pasted from the clipboard) as one digest."""
-        report = FileReport(name)
+        return self._import_one(name, name, lambda: sources.read_text(text))
+
+    def _import_one(
+        self,
+        shown: str,
+        file_name: str,
+        read: Callable[[], SourceFile | BundleFile],
+        cancelled: Cancelled | None = None,
+    ) -> FileReport:
+        """Read and land one file; its report says what was committed, or why nothing was."""
+        report = FileReport(shown)
         try:
-            self._land(report, name, sources.read_text(text), None)
+            self._land(report, file_name, read(), cancelled)
         except LibraryError as err:
             report.reset()
             report.error = str(err)
         except (OSError, SQLAlchemyError) as err:
+            # The transaction rolled back: nothing of this file is in the library.
             report.reset()
             report.error = f"not imported: could not write to the library ({_reason(err)})"
         return report
