@@ -183,6 +183,7 @@ class Exporter:
         """Write the export to ``path``; an existing file is replaced only on success."""
         path = Path(path).expanduser()
         _check_destination(path)
+        _check_outside(path, self.library)
         if fmt == "csv":
             # Spreadsheet programs need the mark to read a UTF-8 file as UTF-8.
             options = replace(options or ExportOptions(), byte_order_mark=True)
@@ -204,6 +205,22 @@ def _check_destination(path: Path) -> None:
         raise LibraryError(f"{path}: is a folder; choose a file name to export to")
     if not path.parent.is_dir():
         raise LibraryError(f"{path}: cannot export there: the folder {path.parent} does not exist")
+
+
+def _check_outside(path: Path, library: LibraryHandle) -> None:
+    """Never write an export into the library's own folder: it could replace the database,
+    a backup or the index, and a user's file there would be mistaken for the library's."""
+    if library.shared:
+        return
+    try:
+        inside = path.resolve().is_relative_to(library.location.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        raise LibraryError(
+            f"{path}: is inside the library's own folder ({library.location}); "
+            "choose a place outside it"
+        )
 
 
 def _reason(err: OSError) -> str:

@@ -113,7 +113,9 @@ def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
 
 
 @cli.command("import", epilog="\b\nExample:\n  readinglist import digests/*.txt --json")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path)
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @pass_state
 def import_(state: State, files: tuple[Path, ...], as_json: bool) -> None:

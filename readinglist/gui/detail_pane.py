@@ -86,6 +86,7 @@ class DetailPane(QWidget):
         page = QWidget()
         self.title_label = QLabel()
         self.title_label.setObjectName("detailTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.title_label.font()
@@ -94,6 +95,7 @@ class DetailPane(QWidget):
         self.title_label.setFont(font)
         self.meta_label = QLabel()
         self.meta_label.setObjectName("detailMeta")
+        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
         self.meta_label.setWordWrap(True)
         self.meta_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.meta_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

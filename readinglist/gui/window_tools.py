@@ -6,6 +6,7 @@ open them, and tells the window what changed when they close.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from readinglist.gui import undo
 from readinglist.gui.actions import make_action
 from readinglist.gui.ops import RELOAD
 from readinglist.gui.undo import DeleteShelfCommand, RenameShelfCommand
+from readinglist.layout import ENV_HOME
 from readinglist.shelves import Shelves
 
 if TYPE_CHECKING:
@@ -331,7 +333,10 @@ class WindowTools(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         url = dialog.url()
+        # The URL may hold a password: it goes through the environment (readable by this
+        # user only), never on a command line that any user can read in `ps`.
         subprocess.Popen(
-            [sys.executable, "-m", "readinglist", "--library", url, "gui"],
+            [sys.executable, "-m", "readinglist", "gui"],
+            env={**os.environ, ENV_HOME: url},
             start_new_session=True,
         )

@@ -175,3 +175,31 @@ def test_a_closed_pipe_of_edits_is_reported_once(lib: Path) -> None:
     assert proc.returncode == 1
     assert "no paper with id 999999" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_an_export_into_the_library_folder_is_refused(lib: Path) -> None:
+    database = lib / "library.sqlite3"
+    before = database.read_bytes()
+    refused = _run(lib, "export", "--all", "-f", "csv", "-o", str(database))
+    assert refused.exit_code == 1
+    assert "inside the library's own folder" in refused.output
+    assert database.read_bytes() == before
+    assert (
+        _run(lib, "export", "--all", "-f", "csv", "-o", str(lib / "backups" / "x.csv")).exit_code
+        == 1
+    )
+
+
+def test_one_bad_path_among_many_is_reported_per_file(lib: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(digest_text(("A Fresh Paper", ABSTRACT), label="Mar 14"), encoding="utf-8")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = _run(lib, "import", str(folder), str(tmp_path / "missing.txt"), str(good), "--json")
+    assert result.exit_code == 1  # some files failed; the good one is imported all the same
+    report = json.loads(result.stdout)
+    errors = {Path(f["path"]).name: f["error"] for f in report["files"]}
+    assert "directory" in errors["a-folder"]
+    assert "not found" in errors["missing.txt"]
+    assert errors["good.txt"] is None
+    assert report["new"] == 1

@@ -17,7 +17,7 @@ from readinglist.core import Scope
 from readinglist.export import ExportResult
 from readinglist.gui.export_dialog import ExportDialog, copy_as
 from readinglist.gui.tasks import shutdown_tasks
-from tests.exporters.readers import csv_rows, markdown_texts, pybtex_entries, ris_entries
+from tests.exporters.readers import bibtexparser_entries, csv_rows, markdown_texts, ris_entries
 from tests.exporters.sample import Sample, open_sample
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def test_exports_a_shelf_in_order_off_the_gui_thread(
     assert isinstance(result, ExportResult)
     assert result.papers == 4
     assert dialog.result() == QDialog.DialogCode.Accepted
-    titles = [e["title"] for e in pybtex_entries(dest.read_text("utf-8"))]
+    titles = [e["title"] for e in bibtexparser_entries(dest.read_text("utf-8"))]
     assert titles == [r.title for r in lib.papers(sample.order)]
 
 
@@ -242,7 +242,7 @@ def test_copy_as_markdown_and_bibtex(sample_library: tuple[Library, Sample]) -> 
     texts = markdown_texts(copy_as(records, "md"))
     assert texts[0] == "Selected papers"
     assert f"1. {records[0].title}" in texts
-    assert [e["title"] for e in pybtex_entries(copy_as(records, "bibtex"))] == [
+    assert [e["title"] for e in bibtexparser_entries(copy_as(records, "bibtex"))] == [
         r.title for r in records
     ]
     with pytest.raises(ValueError, match="needs the library"):

@@ -11,7 +11,8 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from readinglist.core import Scope, View
 from readinglist.gui.app import open_window
@@ -260,3 +261,38 @@ def test_a_note_saved_over_a_newer_one_keeps_both_texts(
     note = window.library.paper(paper).note
     assert note.index("alice's reading") < note.index("my own reading")  # theirs, then mine
     qtbot.waitUntil(lambda: editor.text() == note)
+
+
+def test_titles_are_shown_as_text_never_as_markup(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    digest = tmp_path / "markup.txt"
+    digest.write_text(digest_text(("<b>Bold</b> <img src=x> Claims", ABSTRACT)), encoding="utf-8")
+    from readinglist.importing import Importer
+
+    (imported,) = Importer(window.library).import_files([digest]).files
+    (paper,) = imported.new_ids
+    window.ops.announce(imported.changes)
+    _show(qtbot, window, ALL_PAPERS)
+    window.table.select_ids([paper], current=paper)
+    assert window.detail.title_label.textFormat() == Qt.TextFormat.PlainText
+    assert window.detail.title_label.text() == "<b>Bold</b> <img src=x> Claims"
+
+
+def test_opening_a_shared_library_never_puts_its_password_on_a_command_line(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readinglist.gui.open_shared_dialog import OpenSharedDialog
+
+    url = "postgresql://alice:s3cr3t@db.example/papers"
+    monkeypatch.setattr(OpenSharedDialog, "exec", lambda _self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(OpenSharedDialog, "url", lambda _self: url)
+    started: list[tuple[list[str], dict[str, str]]] = []
+    monkeypatch.setattr(
+        "readinglist.gui.window_tools.subprocess.Popen",
+        lambda args, env, **_k: started.append((args, env)),
+    )
+    window.tools.open_shared_library()
+    ((args, env),) = started
+    assert not any("s3cr3t" in a for a in args)
+    assert env["READINGLIST_HOME"] == url

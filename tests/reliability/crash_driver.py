@@ -20,7 +20,6 @@ MODE ``mixed`` runs until killed; ``between`` kills itself (SIGKILL) inside the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -38,6 +37,7 @@ if __name__ == "__main__":  # run as a script from anywhere: make the checkout i
 
 from readinglist.core import Scope
 from readinglist.importing import Importer
+from readinglist.incoming import text_fingerprint
 from readinglist.library import Library
 from readinglist.records import ReadStatus, ShelfKind
 from readinglist.search import SearchIndex
@@ -120,7 +120,7 @@ def run_ops(location: Path, run: int, seed: int, mode: str) -> None:
         if kind == "import":
             text, new = digest(run, k, rng, known)
             op |= {
-                "hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "hash": text_fingerprint(text),  # how the importer identifies a digest
                 "new": new,
             }
             action = partial(_import, lib, text, f"r{run}k{k}.txt")
