@@ -303,8 +303,7 @@ class Resolver:
 
     def tag_counts(self) -> dict[int, int]:
         """Papers per tag id, as each tag's view counts them."""
-        plan = _Plan(ql.Everything(), None, False, "added")
-        rule = self._rule_conditions(plan, shows_dismissed=False)
+        rule = _visible(shows_dismissed=False)
         stmt = (
             select(PaperTag.tag_id, func.count(PaperTag.paper_id))
             .join(Paper, Paper.id == PaperTag.paper_id)
@@ -316,8 +315,7 @@ class Resolver:
 
     def digest_counts(self) -> dict[int, int]:
         """Papers per digest id, as each digest's view counts them."""
-        plan = _Plan(ql.Everything(), None, False, "added")
-        rule = self._rule_conditions(plan, shows_dismissed=True)
+        rule = _visible(shows_dismissed=True)
         stmt = (
             select(Sighting.digest_id, func.count(func.distinct(Sighting.paper_id)))
             .join(Paper, Paper.id == Sighting.paper_id)
@@ -330,8 +328,7 @@ class Resolver:
     def shelf_counts(self, *, search: bool = True) -> dict[int, int]:
         """Papers per shelf id, as each shelf's view counts them. A smart shelf whose query
         needs the search index is counted only with ``search`` (it opens the index)."""
-        plan = _Plan(ql.Everything(), None, False, "added")
-        rule = self._rule_conditions(plan, shows_dismissed=True)
+        rule = _visible(shows_dismissed=True)
         stmt = (
             select(ShelfItem.shelf_id, func.count(ShelfItem.paper_id))
             .join(Paper, Paper.id == ShelfItem.paper_id)
@@ -353,12 +350,10 @@ class Resolver:
 
     def _plan(self, scope: Scope) -> _Plan:
         typed = ql.parse(scope.query) if scope.query else None
-        view, order, shows_dismissed = self._view(scope)
-        shelf_id = digest_id = None
-        if scope.view is View.SHELF:
-            shelf_id = self._shelf(scope).id
-        elif scope.view is View.DIGEST:
-            digest_id = int(scope.key or 0)
+        shelf = self._shelf(scope) if scope.view is View.SHELF else None
+        view, order, shows_dismissed = self._view(scope, shelf)
+        shelf_id = shelf.id if shelf is not None else None
+        digest_id = int(scope.key or 0) if scope.view is View.DIGEST else None
         tree = ql.conjoin(view, typed.tree) if typed is not None else view
         if scope.where is not None:
             tree = ql.conjoin(tree, scope.where)
@@ -367,7 +362,7 @@ class Resolver:
         trashed = scope.view is View.PAPERS or ql.mentions_flag(tree, "trashed")
         return _Plan(tree, typed, trashed, order, shelf_id, digest_id)
 
-    def _view(self, scope: Scope) -> tuple[ql.Node, str, bool]:
+    def _view(self, scope: Scope, shelf: Shelf | None) -> tuple[ql.Node, str, bool]:
         """The view's own condition, default order, and whether it shows dismissed papers."""
         shows = scope.view in _SHOWS_DISMISSED
         match scope.view:
@@ -395,7 +390,7 @@ class Resolver:
             case View.PAPERS:
                 return ql.Ids(scope.ids), "given", shows
             case View.SHELF:
-                shelf = self._shelf(scope)
+                assert shelf is not None
                 if shelf.kind == ShelfKind.SMART.value:
                     return ql.parse(shelf.query or "").tree, "added", False
                 return ql.Phrase(shelf.name, "shelf"), "shelf", True
@@ -410,18 +405,7 @@ class Resolver:
     # -- the database's answer ---------------------------------------------------------------
 
     def _where(self, plan: _Plan) -> ColumnElement[bool]:
-        return and_(_sql(plan.tree, _now()), *self._rule_conditions(plan))
-
-    def _rule_conditions(
-        self, plan: _Plan, *, shows_dismissed: bool | None = None
-    ) -> list[ColumnElement[bool]]:
-        """The Trash rule (the dismissed rule is in the tree already, unless asked here)."""
-        out: list[ColumnElement[bool]] = []
-        if not plan.trashed:
-            out.append(Paper.deleted_at.is_(None))
-        if shows_dismissed is False:
-            out.append(Paper.triage != Triage.DISMISSED.value)
-        return out
+        return and_(_sql(plan.tree, _now()), *_visible(trashed=plan.trashed))
 
     def _sql_ids(self, plan: _Plan, sort: Sort | None) -> list[int]:
         searched, filters = _split(plan.tree)
@@ -460,7 +444,7 @@ class Resolver:
                 chosen = set(f.ids)
                 ids = [i for i in ids if i in chosen]
         rest = [f for f in filters if not isinstance(f, ql.Ids)]
-        cond = and_(true(), *(_sql(f, _now()) for f in rest), *self._rule_conditions(plan))
+        cond = and_(true(), *(_sql(f, _now()) for f in rest), *_visible(trashed=plan.trashed))
         out: set[int] = set()
         with self.handle.read() as session:
             for start in range(0, len(ids), _CHUNK):
@@ -546,6 +530,21 @@ def _given(tree: ql.Node) -> tuple[int, ...]:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _visible(*, trashed: bool = False, shows_dismissed: bool = True) -> list[ColumnElement[bool]]:
+    """The rules as database conditions: the Trash is left out unless asked for (``trashed``:
+    the tree asks for it itself), and dismissed papers where the view does not show them.
+
+    Scopes carry the dismissed rule in their tree already (so ``is:dismissed`` can lift it);
+    the grouped counts of tags, shelves and digests use it from here.
+    """
+    out: list[ColumnElement[bool]] = []
+    if not trashed:
+        out.append(Paper.deleted_at.is_(None))
+    if not shows_dismissed:
+        out.append(Paper.triage != Triage.DISMISSED.value)
+    return out
 
 
 _FLAGS: dict[str, Any] = {
