@@ -22,7 +22,6 @@ from readinglist import tags as tag_service
 from readinglist.core import Changes, LibraryHandle, Resolved, Resolver, Scope, Sort
 from readinglist.errors import EditConflict, LibraryError, PaperNotFound
 from readinglist.layout import DB_NAME, INDEX_DIR, default_location, has_library
-from readinglist.search import SearchIndex
 from readinglist.store import migrate
 from readinglist.store.engine import make_engine, migration_lock, sqlite_url
 from readinglist.store.location import LibraryLocation, LocationError, parse_location
@@ -98,7 +97,7 @@ class Library(LibraryHandle):
             except BaseException:
                 engine.dispose()
                 raise
-            lib = cls(path, engine, SearchIndex(path / INDEX_DIR))
+            lib = cls(path, engine, path / INDEX_DIR)
         if sync_index:
             warning = lib.sync_quietly()
             if warning is not None:
@@ -145,7 +144,7 @@ class Library(LibraryHandle):
         for old in where.local_dir.glob(f"{INDEX_DIR}-*"):
             if old != index_dir and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
-        return cls(where.local_dir, engine, SearchIndex(index_dir), url=where.display)
+        return cls(where.local_dir, engine, index_dir, url=where.display)
 
     def __enter__(self) -> Library:
         return self

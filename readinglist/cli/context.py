@@ -44,6 +44,9 @@ class State:
         # Only the commands that bring papers in (import, the window) may start a new
         # library; every other command refuses a folder that holds none.
         self.create = False
+        # Imports keep the search index in step as they write (bulk work: worth it); other
+        # commands leave their changes in the journal for the next search to apply.
+        self.index = False
 
     @property
     def shared(self) -> bool:
@@ -64,7 +67,7 @@ class State:
     def library(self) -> Library:
         if self._library is None:
             try:
-                self._library = Library.open(self.where, create=self.create)
+                self._library = Library.open(self.where, create=self.create, sync_index=self.index)
             except LibraryError as err:
                 raise click.ClickException(str(err)) from err
             for warning in self._library.warnings:

@@ -113,14 +113,12 @@ def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
 
 
 @cli.command("import", epilog="\b\nExample:\n  readinglist import digests/*.txt --json")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @pass_state
 def import_(state: State, files: tuple[Path, ...], as_json: bool) -> None:
     """Import digest files. Exit status 1 if any file failed (the others still import)."""
-    state.create = True  # importing may start a new library
+    state.create = state.index = True  # importing may start a library, and indexes as it goes
     importer = Importer(state.library)
     with output.progress(len(files), "Importing", enabled=not as_json and len(files) > 1) as bar:
         result = importer.import_files(list(files), progress=lambda n, _t, _p: bar(n))

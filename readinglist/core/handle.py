@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readinglist.core.feed import ChangeFeed
@@ -20,7 +22,6 @@ from readinglist.search import IndexUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
@@ -44,19 +45,38 @@ class LibraryHandle:
         self,
         location: Path,
         engine: Engine,
-        index: SearchIndex,
+        index: SearchIndex | Path,
         *,
         url: str | None = None,
         author: str | None = None,
     ) -> None:
+        """``index``: the search index, or the folder to open it from on first use (commands
+        that never search never load Whoosh)."""
         self.location = location  # a shared library's local part (its index) is kept here
         self.url = url  # a shared library's URL, password hidden; None for a local one
         self.author = author or default_author()  # recorded with notes and shelf changes
         self.engine = engine
         self.db = Database(engine, self.author)
-        self.index = index
-        self.indexing = IndexKeeper(self.db, index, shared=url is not None)
+        self._index: SearchIndex | None = None if isinstance(index, Path) else index
+        self._index_dir = index if isinstance(index, Path) else index.directory
+        self._index_lock = threading.Lock()
+        self.indexing = IndexKeeper(self.db, lambda: self.index, shared=url is not None)
         self.warnings: list[str] = []  # what went wrong while opening (the index, a backup)
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index, opened on first use."""
+        if self._index is None:
+            with self._index_lock:
+                if self._index is None:
+                    from readinglist.search import SearchIndex
+
+                    self._index = SearchIndex(self._index_dir)
+        return self._index
+
+    @property
+    def index_open(self) -> bool:
+        return self._index is not None
 
     @property
     def shared(self) -> bool:
@@ -69,7 +89,8 @@ class LibraryHandle:
         return self.url if self.url is not None else str(self.location)
 
     def close(self) -> None:
-        self.index.close()
+        if self._index is not None:
+            self._index.close()
         self.engine.dispose()
 
     # -- transactions ----------------------------------------------------------------------------
@@ -90,7 +111,9 @@ class LibraryHandle:
         """
         with self.db.write() as tx:
             yield tx
-        if sync and tx.changes.papers:
+        # A process that never opened the index leaves the change to the journal: the next
+        # search (here or in any other process) applies it first.
+        if sync and tx.changes.papers and self.index_open:
             warning = self.sync_quietly()
             if warning is not None:
                 tx.changes = dataclasses.replace(
@@ -121,12 +144,10 @@ class LibraryHandle:
         return self.indexing.rebuild(progress)
 
     def _catch_up(self) -> None:
-        """A shared library's index lags behind colleagues' edits: apply them first.
-
-        Local libraries need none (every process on this computer updates the one index as it
-        edits, and open processes' journals are replayed on open).
-        """
-        if self.shared and self.indexing.behind():
+        """Apply what the journal holds and the index has not seen (edits by processes that
+        never opened the index, a colleague's on a shared library) before searching: one
+        indexed query when there is nothing to do."""
+        if self.indexing.behind():
             self.indexing.sync()
 
     def search(

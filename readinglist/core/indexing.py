@@ -68,13 +68,17 @@ def journal_pruned(session: Session) -> int:
 class IndexKeeper:
     """Brings one index up to date with one database; thread-safe, one writer per process."""
 
-    def __init__(self, db: Database, index: SearchIndex, *, shared: bool) -> None:
+    def __init__(self, db: Database, index: Callable[[], SearchIndex], *, shared: bool) -> None:
         self.db = db
-        self.index = index
+        self._index = index  # opened on first use: commands that never search never load it
         self.shared = shared
         self._lock = threading.Lock()
         self._pending = False
         self._pruned_at = -math.inf
+
+    @property
+    def index(self) -> SearchIndex:
+        return self._index()
 
     def sync(self, progress: Progress | None = None) -> int:
         """Bring the index up to date; returns how many papers it rewrote.

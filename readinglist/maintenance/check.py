@@ -31,7 +31,7 @@ from readinglist.errors import LibraryError
 from readinglist.layout import DB_NAME
 from readinglist.maintenance import sqlitefile
 from readinglist.maintenance.backup import ASIDE_DIR, BackupError, create_backup
-from readinglist.search import IndexState, IndexUnavailable, SearchIndex
+from readinglist.search import IndexState, IndexUnavailable
 from readinglist.store.convert import load_papers, to_index_doc
 from readinglist.store.models import Meta, Paper, PaperChange, Shelf, ShelfItem, utcnow
 
@@ -207,6 +207,11 @@ def _shelf_problems(session: Session) -> list[Problem]:
 
 def _index_problems(library: LibraryHandle, sample: int, rng: random.Random) -> list[Problem]:
     state = library.index.state()
+    if state is not None and library.indexing.behind():
+        # Changes waiting in the journal are no damage (a command that never searched leaves
+        # them there): apply them as a search would, then compare.
+        library.sync_quietly()
+        state = library.index.state()
     if state is None:
         return [Problem("index_unreadable", "the search index is missing or unreadable")]
     problems = []
@@ -279,6 +284,8 @@ def _stale_in_index(library: LibraryHandle, ids: list[int]) -> set[int]:
     chosen = {d.id for d in docs}
     stale: set[int] = set()
     with tempfile.TemporaryDirectory(prefix="readinglist-check-") as tmp:
+        from readinglist.search import SearchIndex  # Whoosh loads only for a repair
+
         fresh = SearchIndex(Path(tmp) / "index")
         try:
             fresh.rebuild(docs, IndexState(0, 0))

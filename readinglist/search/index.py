@@ -25,7 +25,6 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +40,7 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 from readinglist.querylang import And, Node, Not, Or, ParsedQuery, Recent, parse
 from readinglist.search import searching
 from readinglist.search.numbers import day_number, minute_number
+from readinglist.search.state import IndexState, IndexUnavailable, IndexUpdate
 from readinglist.search.storage import MappedStorage
 
 if TYPE_CHECKING:
@@ -80,10 +80,6 @@ CACHE_SIZE = 128
 CACHE_MAX_HITS = 2_000
 
 
-class IndexUnavailable(Exception):
-    """The index is missing or damaged; the library rebuilds it from the database."""
-
-
 def schema() -> fields.Schema:
     text = StemmingAnalyzer()
     return fields.Schema(
@@ -107,19 +103,6 @@ def schema() -> fields.Schema:
         added=fields.NUMERIC(int, bits=32, shift_step=8, sortable=True),  # minute_number()
         state=fields.STORED(),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class IndexState:
-    generation: int
-    applied_seq: int
-
-
-@dataclass(frozen=True, slots=True)
-class IndexUpdate:
-    docs: Sequence[IndexDoc]
-    removed: Sequence[int]
-    state: IndexState
 
 
 class SearchIndex:

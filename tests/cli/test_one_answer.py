@@ -203,3 +203,20 @@ def test_one_bad_path_among_many_is_reported_per_file(lib: Path, tmp_path: Path)
     assert "not found" in errors["missing.txt"]
     assert errors["good.txt"] is None
     assert report["new"] == 1
+
+
+def test_listing_loads_neither_whoosh_nor_alembic(lib: Path) -> None:
+    """A command that never searches never imports the search engine or the migrator."""
+    probe = (
+        "import sys\n"
+        "from readinglist.cli.main import main\n"
+        "try:\n"
+        f"    main(['--library', {str(lib)!r}, 'list', '--limit', '2'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('whoosh', 'alembic') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

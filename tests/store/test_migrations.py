@@ -174,3 +174,11 @@ def test_a_library_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> 
     assert "upgrade readinglist" in str(e.value)
     assert _dump(db) == before
     assert backups.list_backups(location) == []
+
+
+def test_the_migration_files_revisions_are_alembics() -> None:
+    """Opening reads revisions from the files without Alembic; Alembic must agree."""
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+    known, _head = migrate._revisions()
+    assert known == {rev.revision for rev in script.walk_revisions()}
