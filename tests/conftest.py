@@ -1,4 +1,4 @@
-"""Shared fixtures: temporary libraries, digest fixtures, the shared example digests."""
+"""Shared fixtures: temporary libraries, digest fixtures, the real example digests."""
 
 from __future__ import annotations
 
@@ -21,11 +21,9 @@ pytest_plugins = ["tests.postgres"]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_DIGESTS = Path(__file__).resolve().parents[1].parent / "shared" / "digests"
-
-needs_shared = pytest.mark.skipif(
-    not SHARED_DIGESTS.is_dir(), reason="../shared/digests is not beside the checkout"
-)
+# Three real digests (203 entries, 169 distinct papers), kept in the repository as test data:
+# no test reads anything outside the checkout.
+REAL_DIGESTS = FIXTURES / "digests" / "real"
 
 
 @pytest.fixture(autouse=True)
@@ -54,10 +52,11 @@ def library(request: pytest.FixtureRequest, backend: str, library_dir: Path) -> 
 
 
 @pytest.fixture
-def shared_digests() -> list[Path]:
-    if not SHARED_DIGESTS.is_dir():
-        pytest.skip("../shared/digests is not beside the checkout")
-    return sorted(SHARED_DIGESTS.glob("*.txt"))
+def real_digests() -> list[Path]:
+    """The real digests, in name order (read-only: copy them before changing one)."""
+    paths = sorted(REAL_DIGESTS.glob("*.txt"))
+    assert len(paths) == 3, f"{REAL_DIGESTS}: expected the three real digests"
+    return paths
 
 
 def digest_text(*entries: tuple[str, str], label: str = "Mar 11", meta: str = "") -> str:

@@ -351,18 +351,18 @@ def test_cli_help_documents_scopes_and_examples() -> None:
     assert "--all --format json -o backup.json" in result.output
 
 
-# -- every format, end to end, on the shared digests -----------------------------------------
+# -- every format, end to end, on the real digests -------------------------------------------
 
 
-def test_a_shelf_of_shared_digest_papers_opens_in_every_reader(
-    shared_digests: list[Path], tmp_path: Path
+def test_a_shelf_of_real_digest_papers_opens_in_every_reader(
+    real_digests: list[Path], tmp_path: Path
 ) -> None:
     with Library.open(tmp_path / "fresh") as library:
-        _export_shared_shelf(library, shared_digests, tmp_path)
+        _export_real_shelf(library, real_digests, tmp_path)
 
 
-def _export_shared_shelf(library: Library, shared_digests: list[Path], tmp_path: Path) -> None:
-    Importer(library).import_files(shared_digests)
+def _export_real_shelf(library: Library, real_digests: list[Path], tmp_path: Path) -> None:
+    Importer(library).import_files(real_digests)
     papers = library.list_papers()
     chosen = [p.id for p in papers[::9]]  # ~19 papers from across the digests
     library.add_tags(chosen[:5], ["survey", "to-cite"])

@@ -178,8 +178,8 @@ def test_console_script_runs_as_a_module(tmp_path: Path, digests: list[Path]) ->
     assert json.loads(summary.stdout)["papers"] == 2
 
 
-def test_shared_digests_list_169(run: Any, shared_digests: list[Path]) -> None:
-    assert run("import", *map(str, shared_digests)).exit_code == 0
+def test_real_digests_list_169(run: Any, real_digests: list[Path]) -> None:
+    assert run("import", *map(str, real_digests)).exit_code == 0
     papers = json.loads(run("list", "--json").stdout)
     assert len(papers) == 169
     assert sum(1 for p in papers if p["published"]) >= 42

@@ -28,7 +28,7 @@ from readinglist.digest import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "digests"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "digests"
+REAL = FIXTURES / "real"  # real digests, copied into the repository as test data
 REF = dt.date(2025, 12, 20)
 
 CHROME = [
@@ -951,19 +951,18 @@ def test_fixtures_survive_crlf_and_bom() -> None:
         assert parse_bytes(windows, reference=REF) == parse_bytes(plain, reference=REF), path
 
 
-# --- the shared real digests -----------------------------------------------------------------
+# --- the real digests (tests/fixtures/digests/real) ----------------------------------------
 
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="shared digests not available")
-SHARED_REF = dt.date(2026, 3, 1)
-SHARED_FILES = [
+REAL_REF = dt.date(2026, 3, 1)
+REAL_FILES = [
     pytest.param("000_43621e96afd2c307.txt", 76, 0, "Mar 11", id="000"),
     pytest.param("001_0f1b953c0851655a.txt", 43, 42, "Dec 9", id="001"),
     pytest.param("003_4c5b079a2516bdb5.txt", 84, 0, "Mar 11", id="003"),
 ]
 
 
-def shared(name: str) -> Digest:
-    return parse_bytes((SHARED / name).read_bytes(), reference=SHARED_REF)
+def real(name: str) -> Digest:
+    return parse_bytes((REAL / name).read_bytes(), reference=REAL_REF)
 
 
 def has_metadata(entry: Entry) -> bool:
@@ -973,10 +972,9 @@ def has_metadata(entry: Entry) -> bool:
     )
 
 
-@needs_shared
-@pytest.mark.parametrize(("name", "count", "with_metadata", "label"), SHARED_FILES)
-def test_shared_digest(name: str, count: int, with_metadata: int, label: str) -> None:
-    digest = shared(name)
+@pytest.mark.parametrize(("name", "count", "with_metadata", "label"), REAL_FILES)
+def test_real_digest(name: str, count: int, with_metadata: int, label: str) -> None:
+    digest = real(name)
     assert len(digest.entries) == count
     assert sum(1 for e in digest.entries if has_metadata(e)) == with_metadata
     assert digest.date_label == label
@@ -985,13 +983,12 @@ def test_shared_digest(name: str, count: int, with_metadata: int, label: str) ->
     assert all(len(e.title) < 200 and len(e.abstract) > 1000 for e in digest.entries)
     assert [e.position for e in digest.entries] == list(range(count))
     # Line endings and a BOM change nothing.
-    data = (SHARED / name).read_bytes()
+    data = (REAL / name).read_bytes()
     windows = b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n")
-    assert parse_bytes(windows, reference=SHARED_REF) == digest
+    assert parse_bytes(windows, reference=REAL_REF) == digest
 
 
-@needs_shared
-def test_shared_digests_distinct_papers() -> None:
+def test_real_digests_distinct_papers() -> None:
     entries = [
         e
         for name in (
@@ -999,15 +996,14 @@ def test_shared_digests_distinct_papers() -> None:
             "001_0f1b953c0851655a.txt",
             "003_4c5b079a2516bdb5.txt",
         )
-        for e in shared(name).entries
+        for e in real(name).entries
     ]
     assert len(entries) == 203
     assert len({title_key(e.title) for e in entries}) == 169
 
 
-@needs_shared
-def test_shared_digest_001_details() -> None:
-    digest = shared("001_0f1b953c0851655a.txt")
+def test_real_digest_001_details() -> None:
+    digest = real("001_0f1b953c0851655a.txt")
     assert digest.date == dt.date(2025, 12, 9)  # newest full date is 2024: captured in 2025
     by_title = {e.title: e for e in digest.entries}
 
@@ -1027,9 +1023,8 @@ def test_shared_digest_001_details() -> None:
     assert digest.entries[bare.position + 1].authors_count == 2
 
 
-@needs_shared
-def test_shared_digest_links() -> None:
-    digest = shared("003_4c5b079a2516bdb5.txt")
+def test_real_digest_links() -> None:
+    digest = real("003_4c5b079a2516bdb5.txt")
     links = {link for e in digest.entries for link in e.links}
     assert "https://github.com/Facico/Dynamic-Logit-Fusion" in links
     assert not any(link.endswith((".", ")", ",")) for link in links)

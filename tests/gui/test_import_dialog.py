@@ -115,11 +115,11 @@ def assert_whole_files_only(library: Library, paths: list[Path], entries: int) -
 
 
 def test_preview_figures_match_the_importer(
-    qtbot: QtBot, library: Library, shared_digests: list[Path], tmp_path: Path
+    qtbot: QtBot, library: Library, real_digests: list[Path], tmp_path: Path
 ) -> None:
     pdf = tmp_path / "scan.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 8)
-    paths = [*shared_digests, pdf]
+    paths = [*real_digests, pdf]
     expected = Importer(library).preview(paths)
 
     dialog = open_dialog(qtbot, library, paths)
@@ -130,7 +130,7 @@ def test_preview_figures_match_the_importer(
         assert cell(dialog, row, Column.FILE, Qt.ItemDataRole.ToolTipRole) == report.path
         if report.ok:
             assert shown_figures(dialog, row) == figures(report)
-    # Across the three shared digests 203 entries hold 169 distinct papers.
+    # Across the three real digests 203 entries hold 169 distinct papers.
     assert sum(r.new for r in expected) == 169
     assert dialog.import_button.text().replace("&", "") == "Import 3 files (169 new papers)"
     assert dialog.import_button.isEnabled()
@@ -230,10 +230,10 @@ def test_errors_are_shown_with_name_and_reason_and_cannot_be_ticked(
 
 
 def test_unticking_a_file_rechains_figures_and_skips_it(
-    qtbot: QtBot, library: Library, shared_digests: list[Path]
+    qtbot: QtBot, library: Library, real_digests: list[Path]
 ) -> None:
-    dialog = open_dialog(qtbot, library, shared_digests)
-    first_only = Importer(library).preview([shared_digests[0], shared_digests[2]])
+    dialog = open_dialog(qtbot, library, real_digests)
+    first_only = Importer(library).preview([real_digests[0], real_digests[2]])
 
     # Untick the middle file with the keyboard: current row, then Space.
     table = dialog.table
@@ -249,7 +249,7 @@ def test_unticking_a_file_rechains_figures_and_skips_it(
     assert dialog.import_button.text().replace("&", "") == f"Import 2 files ({new} new papers)"
 
     ids = import_and_wait(qtbot, dialog)
-    assert digest_names(library) == {shared_digests[0].name, shared_digests[2].name}
+    assert digest_names(library) == {real_digests[0].name, real_digests[2].name}
     assert len(ids) == new == library.count()
     assert cell(dialog, 1, Column.STATUS) == "Not imported"
 
@@ -322,11 +322,11 @@ def test_import_shows_progress_and_a_summary_with_new_papers(
 
 
 def test_a_second_import_reports_duplicates(
-    qtbot: QtBot, library: Library, shared_digests: list[Path]
+    qtbot: QtBot, library: Library, real_digests: list[Path]
 ) -> None:
-    Importer(library).import_files(shared_digests[:1])
-    dialog = open_dialog(qtbot, library, shared_digests[1:])
-    expected = Importer(library).preview(shared_digests[1:])
+    Importer(library).import_files(real_digests[:1])
+    dialog = open_dialog(qtbot, library, real_digests[1:])
+    expected = Importer(library).preview(real_digests[1:])
     ids = import_and_wait(qtbot, dialog)
     assert len(ids) == sum(r.new for r in expected)
     known = sum(r.duplicates for r in expected)
@@ -425,9 +425,9 @@ def test_window_shutdown_during_import_stops_within_two_seconds(
 
 
 def test_import_keeps_the_gui_responsive(
-    qtbot: QtBot, library: Library, shared_digests: list[Path]
+    qtbot: QtBot, library: Library, real_digests: list[Path]
 ) -> None:
-    dialog = open_dialog(qtbot, library, shared_digests)
+    dialog = open_dialog(qtbot, library, real_digests)
     dialog.start_import()
     gaps = measure_gaps(qtbot, lambda: dialog.state == DialogState.DONE)
     assert max(gaps) < FRAME_BUDGET, f"GUI blocked {max(gaps) * 1000:.0f} ms while importing"

@@ -321,13 +321,13 @@ def test_similar_to_an_unknown_paper(library: Library, ids: dict[str, int]) -> N
         library.similar(999_999)
 
 
-# -- the shared example digests -----------------------------------------------------------
+# -- the real example digests -------------------------------------------------------------
 
 
-def test_catastrophic_forgetting_in_the_shared_digests(
-    library: Library, shared_digests: list[Path]
+def test_catastrophic_forgetting_in_the_real_digests(
+    library: Library, real_digests: list[Path]
 ) -> None:
-    Importer(library).import_files(shared_digests)
+    Importer(library).import_files(real_digests)
     outcome = library.search("catastrophic forgetting", limit=10)
     assert outcome.total >= 5
     records = library.papers([h.id for h in outcome.hits])
