@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """The project's one task runner: needs nothing but Python 3.11+.
 
-python3 tasks.py run      set up .venv and start readinglist on the default library
-python3 tasks.py test     set up .venv and run the whole test suite
-python3 tasks.py lint     ruff, mypy and the import-layer contracts
-python3 tasks.py bench    the benchmarks in bench/ (slow)
+python3 tasks.py run [-- ARGS]     set up .venv and run readinglist (with ARGS: a command)
+python3 tasks.py test [ARGS]       set up .venv and run the tests (ARGS go to pytest:
+                                   tests/digest, tests/cli/test_cli.py::test_name, -k word)
+python3 tasks.py lint              ruff, mypy and the import-layer contracts
+python3 tasks.py bench [NAME]      the benchmarks in bench/ (slow)
+
+The development tools are pinned in constraints-dev.txt. After set-up the command itself is
+.venv/bin/readinglist (see README, "Start").
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
+CONSTRAINTS = ROOT / "constraints-dev.txt"
 
 
 def ensure_venv(extras: str = "dev") -> None:
     """Create .venv and install the project when pyproject.toml changed since last time."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    inputs = (ROOT / "pyproject.toml").read_bytes() + CONSTRAINTS.read_bytes() + extras.encode()
+    wanted = hashlib.sha256(inputs).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted and PY.exists():
         return
     if not PY.exists():
@@ -33,8 +39,14 @@ def ensure_venv(extras: str = "dev") -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing readinglist and its dependencies into .venv ...", flush=True)
     run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([str(PY), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"])
+    run([str(PY), "-m", "pip", "install", "--quiet", "-c", str(CONSTRAINTS), "-e", f".[{extras}]"])
     STAMP.write_text(wanted)
+    print(
+        f"Installed. The command is {BIN / 'readinglist'}; to have `readinglist` on PATH,\n"
+        f"  activate the environment:  . {BIN / 'activate'}\n"
+        f"  or link it once:           ln -s {BIN / 'readinglist'} ~/.local/bin/",
+        flush=True,
+    )
 
 
 def run(cmd: list[str]) -> None:
@@ -48,6 +60,8 @@ def main(argv: list[str]) -> None:
     rest = argv[1:]
     if task == "run":
         ensure_venv()
+        if rest[:1] == ["--"]:  # `run -- ARGS`: everything after -- goes to readinglist
+            rest = rest[1:]
         run([str(BIN / "readinglist"), *rest])
     elif task == "test":
         ensure_venv()

@@ -15,6 +15,9 @@ echo "--- $APP --version"
 # The sample digest from the bundle itself: proves resources/ was bundled.
 SAMPLE=$(find "$(dirname "$APP")" -path '*resources/sample/sample-digest.txt' -print -quit)
 [ -n "$SAMPLE" ] || { echo "no resources/sample/sample-digest.txt in the bundle" >&2; exit 1; }
+LICENSE_FILE=$(find "$(dirname "$APP")" -name LICENSE -print -quit)
+[ -n "$LICENSE_FILE" ] && grep -q "GNU GENERAL PUBLIC LICENSE" "$LICENSE_FILE" ||
+    { echo "no LICENSE (the GPL's text) in the bundle" >&2; exit 1; }
 echo "--- import the bundled sample digest (migrations, parser, index)"
 "$APP" import "$SAMPLE"
 "$APP" stats --json >"$TMP/stats.json"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 from readinglist.library import Library
 
@@ -17,8 +18,23 @@ if TYPE_CHECKING:
 # importer, library and shelf suites run on each backend in READINGLIST_TEST_BACKENDS.
 pytest_plugins = ["tests.postgres"]
 
+# Building the PyInstaller bundle takes minutes: its test is collected only when asked for
+# (docs/packaging.md), so that the default run has nothing to skip.
+collect_ignore = (
+    []
+    if os.environ.get("READINGLIST_BUNDLE") or os.environ.get("READINGLIST_BUILD_BUNDLE") == "1"
+    else ["packaging/test_bundle.py"]
+)
+
 # Set before pytest-qt's session-scoped qapp exists (it is created before any function fixture).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Hypothesis: a quick default for every run, a thorough profile for CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci). No deadline in either: a per-example time limit is a wall-clock
+# assert, and it fails under load; tests/ asserts behaviour, bench/ measures speed.
+settings.register_profile("default", max_examples=100, deadline=None)
+settings.register_profile("ci", max_examples=1000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Three real digests (203 entries, 169 distinct papers), kept in the repository as test data:

@@ -228,12 +228,38 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: about SQLite itself; not run on the other backends"
     )
+    config.addinivalue_line(
+        "markers",
+        "postgresql_only: about PostgreSQL itself; collected only when "
+        f"{ENV_BACKENDS} includes postgresql",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    backends = backends_to_test()
+    line = f"readinglist backends: {', '.join(backends)}"
+    if "postgresql" not in backends:
+        line += f" (add PostgreSQL with {ENV_BACKENDS}=sqlite,postgresql)"
+    return line
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without the PostgreSQL backend, its own tests are deselected (counted, never skipped)."""
+    if "postgresql" in backends_to_test():
+        return
+    dropped = [item for item in items if item.get_closest_marker("postgresql_only")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        metafunc.parametrize("backend", ["postgresql"], indirect=True)
         return
     suite = metafunc.definition.path.relative_to(TESTS).as_posix()
     backends = backends_to_test()

@@ -182,9 +182,7 @@ def test_pasted_text_imports_like_a_file(library: Library) -> None:
     assert library.list_papers()[0].digests[0].file_name == "pasted digest"
 
 
-def test_real_digests_give_169_distinct_papers(
-    library: Library, real_digests: list[Path]
-) -> None:
+def test_real_digests_give_169_distinct_papers(library: Library, real_digests: list[Path]) -> None:
     result = Importer(library).import_files(real_digests)
     assert [r.entries for r in result.files] == [76, 43, 84]
     assert result.new == 169

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from readinglist.querylang import (
@@ -214,7 +214,6 @@ def test_word_spans_point_into_the_query() -> None:
     assert spans == [("catastrofic", None), ("forgeting", "title")]
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(), max_size=300))
 def test_any_text_parses(text: str) -> None:
     parsed = parse(text)
@@ -259,7 +258,6 @@ _QUERYISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
 @given(_QUERYISH)
 def test_query_like_noise_parses_quickly(text: str) -> None:
     start = time.perf_counter()

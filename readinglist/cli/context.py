@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from readinglist.cli.terminal import clean
 from readinglist.errors import LibraryError
 from readinglist.layout import default_location, is_url
 from readinglist.library import Library
@@ -71,7 +72,7 @@ class State:
             except LibraryError as err:
                 raise click.ClickException(str(err)) from err
             for warning in self._library.warnings:
-                click.secho(f"warning: {warning}", fg="yellow", err=True)
+                click.secho(clean(f"warning: {warning}"), fg="yellow", err=True)  # may quote titles
         return self._library
 
     def close(self) -> None:
@@ -85,7 +86,7 @@ pass_state = click.make_pass_decorator(State)
 def warn(changes: Changes) -> None:
     """Say what went wrong after a change was saved (it stays saved; exit status 0)."""
     for warning in changes.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        click.secho(clean(f"warning: {warning}"), fg="yellow", err=True)  # may quote titles
 
 
 @contextmanager

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from readinglist.cli import output
+from readinglist.cli import output, terminal
+from readinglist.cli.completion_values import shelf_names, tag_names
 from readinglist.cli.context import State, pass_state, user_errors
 from readinglist.core import Scope
 from readinglist.export import Exporter
@@ -56,8 +57,8 @@ def _parse_ids(values: tuple[str, ...]) -> list[int]:
 
 
 @click.command("export", epilog=EPILOG)
-@click.option("--shelf", help="Export a shelf, in its manual order.")
-@click.option("--tag", help="Export the papers with this tag.")
+@click.option("--shelf", help="Export a shelf, in its manual order.", shell_complete=shelf_names)
+@click.option("--tag", help="Export the papers with this tag.", shell_complete=tag_names)
 @click.option("--query", "-q", help="Export the papers a search finds.")
 @click.option(
     "--ids",
@@ -118,7 +119,11 @@ def export(
     with user_errors():
         if path is None:
             text, _count = exporter.render(scope, fmt, options)
-            click.echo(text, nl=False)
+            # On a terminal the export is read, not kept: no escape sequence gets through.
+            # Into a pipe or a file it is data, passed on exactly.
+            click.echo(
+                terminal.clean(text, multiline=True) if terminal.is_terminal() else text, nl=False
+            )
             return
         with output.progress(100, "Exporting", enabled=True) as bar:
             result = exporter.export(
@@ -129,8 +134,10 @@ def export(
                 progress=lambda done, total: bar(done * 100 // total if total else 100),
             )
     click.echo(
-        f"exported {result.papers} paper{'' if result.papers == 1 else 's'} "
-        f"({scope.describe()}) to {result.path} as {FORMATS[fmt].label}"
+        terminal.clean(
+            f"exported {result.papers} paper{'' if result.papers == 1 else 's'} "
+            f"({scope.describe()}) to {result.path} as {FORMATS[fmt].label}"
+        )
     )
 
 

@@ -14,8 +14,13 @@ import click
 
 from readinglist import __version__
 from readinglist import querylang as ql
-from readinglist.cli import output
+from readinglist.cli import exits, output, terminal
+from readinglist.cli.completion_cmds import COMPLETE_VAR
 from readinglist.cli.completion_cmds import completion as completion_command
+from readinglist.cli.completion_values import paper_ids as complete_ids
+from readinglist.cli.completion_values import shelf_names as complete_shelves
+from readinglist.cli.completion_values import tag_names as complete_tags
+from readinglist.cli.completion_values import trashed_paper_ids as complete_trashed
 from readinglist.cli.context import State, library_location, pass_state, user_errors, warn
 from readinglist.cli.examples import add_examples
 from readinglist.cli.export_cmds import export as export_command
@@ -101,7 +106,11 @@ def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
     assert state is not None
     if not smoke_test and not _has_display():
         if isinstance(state.where, Path) and not has_library(state.where):
-            click.echo(f"No display to open the window on, and no library yet at {state.where}.")
+            click.echo(
+                terminal.clean(
+                    f"No display to open the window on, and no library yet at {state.where}."
+                )
+            )
             click.echo("Import a digest to start one:  readinglist import DIGEST.txt")
             return
         click.echo("No display to open the window on; here is the library's summary.", err=True)
@@ -133,14 +142,18 @@ def import_(state: State, files: tuple[Path, ...], as_json: bool) -> None:
 def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(
         [
-            click.option("--tag", help="Only papers with this tag."),
+            click.option("--tag", help="Only papers with this tag.", shell_complete=complete_tags),
             click.option("--starred", is_flag=True, default=None, help="Only starred papers."),
             click.option(
                 "--status",
                 type=click.Choice([s.value for s in ReadStatus]),
                 help="Only papers with this read status.",
             ),
-            click.option("--shelf", help="Only papers on this shelf, in its order."),
+            click.option(
+                "--shelf",
+                help="Only papers on this shelf, in its order.",
+                shell_complete=complete_shelves,
+            ),
             click.option("--trash", is_flag=True, help="List the papers in the Trash instead."),
             click.option(
                 "--dismissed", is_flag=True, help="List the papers dismissed in triage instead."
@@ -221,7 +234,7 @@ def list_(
         resolver.check(scope.base)
         found = resolver.resolve(scope)
         if found.outcome is not None and found.outcome.message:
-            click.secho(f"warning: {found.outcome.message}", fg="yellow", err=True)
+            click.secho(terminal.clean(f"warning: {found.outcome.message}"), fg="yellow", err=True)
         records = lib.papers(found.ids[:limit] if limit else found.ids)
     if as_json:
         output.print_json([r.to_json() for r in records])
@@ -230,7 +243,7 @@ def list_(
 
 
 @cli.command(epilog="\b\nExample:\n  readinglist show 42 --json")
-@click.argument("paper_id", type=int)
+@click.argument("paper_id", type=int, shell_complete=complete_ids)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON paper object.")
 @pass_state
 def show(state: State, paper_id: int, as_json: bool) -> None:
@@ -246,8 +259,8 @@ def show(state: State, paper_id: int, as_json: bool) -> None:
 @cli.command(
     epilog="\b\nExamples:\n  readinglist tag 42 lora peft\n  readinglist tag 42 peft --remove"
 )
-@click.argument("paper_id", type=int)
-@click.argument("tags", nargs=-1, required=True)
+@click.argument("paper_id", type=int, shell_complete=complete_ids)
+@click.argument("tags", nargs=-1, required=True, shell_complete=complete_tags)
 @click.option("--remove", is_flag=True, help="Remove the tags instead of adding them.")
 @pass_state
 def tag(state: State, paper_id: int, tags: tuple[str, ...], remove: bool) -> None:
@@ -259,11 +272,11 @@ def tag(state: State, paper_id: int, tags: tuple[str, ...], remove: bool) -> Non
             changes = state.library.add_tags([paper_id], tags)
         record = state.library.paper(paper_id)
     warn(changes)
-    click.echo(f"{paper_id}: tags: {', '.join(record.tags) or '(none)'}")
+    click.echo(terminal.clean(f"{paper_id}: tags: {', '.join(record.tags) or '(none)'}"))
 
 
 @cli.command(epilog="\b\nExamples:\n  readinglist star 42\n  readinglist star 42 --off")
-@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@click.argument("paper_ids", nargs=-1, type=int, required=True, shell_complete=complete_ids)
 @click.option("--off", is_flag=True, help="Remove the star.")
 @pass_state
 def star(state: State, paper_ids: tuple[int, ...], off: bool) -> None:
@@ -280,7 +293,7 @@ def star(state: State, paper_ids: tuple[int, ...], off: bool) -> None:
     "  readinglist note 42 --file notes.md\n"
     "  echo 'Reread the proofs.' | readinglist note 42 --file -"
 )
-@click.argument("paper_id", type=int)
+@click.argument("paper_id", type=int, shell_complete=complete_ids)
 @click.argument("text", required=False)
 @click.option(
     "--file",
@@ -313,8 +326,10 @@ def note(
     warn(saved.changes)
     if saved.replaced_author is not None:
         click.secho(
-            f"warning: this replaced a note last saved by {saved.replaced_author} "
-            "(use --if-version to save only over the version you read)",
+            terminal.clean(
+                f"warning: this replaced a note last saved by {saved.replaced_author} "
+                "(use --if-version to save only over the version you read)"
+            ),
             fg="yellow",
             err=True,
         )
@@ -322,7 +337,7 @@ def note(
 
 
 @cli.command(epilog="\b\nExample:\n  readinglist status 42 read")
-@click.argument("paper_id", type=int)
+@click.argument("paper_id", type=int, shell_complete=complete_ids)
 @click.argument("status", type=click.Choice([s.value for s in ReadStatus]))
 @pass_state
 def status(state: State, paper_id: int, status: str) -> None:
@@ -345,7 +360,7 @@ def reindex(state: State) -> None:
 
 
 @cli.command()
-@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@click.argument("paper_ids", nargs=-1, type=int, required=True, shell_complete=complete_ids)
 @pass_state
 def trash(state: State, paper_ids: tuple[int, ...]) -> None:
     """Move papers to the Trash (restorable with their tags, notes and shelves)."""
@@ -359,7 +374,9 @@ def trash(state: State, paper_ids: tuple[int, ...]) -> None:
     epilog="\b\nExamples:\n  readinglist restore 42 43      # papers from the Trash\n"
     "  readinglist restore latest     # the library from its newest backup"
 )
-@click.argument("targets", nargs=-1, required=True, metavar="ID... | BACKUP")
+@click.argument(
+    "targets", nargs=-1, required=True, metavar="ID... | BACKUP", shell_complete=complete_trashed
+)
 @click.option("--yes", "-y", is_flag=True, help="Restore a backup without asking.")
 @click.pass_context
 def restore(ctx: click.Context, targets: tuple[str, ...], yes: bool) -> None:
@@ -416,7 +433,7 @@ def shelf_create(state: State, name: str, query: str | None) -> None:
 
 
 @shelf.command("rename")
-@click.argument("old")
+@click.argument("old", shell_complete=complete_shelves)
 @click.argument("new")
 @pass_state
 def shelf_rename(state: State, old: str, new: str) -> None:
@@ -427,7 +444,7 @@ def shelf_rename(state: State, old: str, new: str) -> None:
 
 
 @shelf.command("delete")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_shelves)
 @pass_state
 def shelf_delete(state: State, name: str) -> None:
     """Delete a shelf (its papers stay in the library)."""
@@ -437,8 +454,8 @@ def shelf_delete(state: State, name: str) -> None:
 
 
 @shelf.command("add")
-@click.argument("name")
-@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@click.argument("name", shell_complete=complete_shelves)
+@click.argument("paper_ids", nargs=-1, type=int, required=True, shell_complete=complete_ids)
 @pass_state
 def shelf_add(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
     """Add papers to the end of a shelf (papers already on it keep their place)."""
@@ -453,8 +470,8 @@ def shelf_add(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
 
 
 @shelf.command("remove")
-@click.argument("name")
-@click.argument("paper_ids", nargs=-1, type=int, required=True)
+@click.argument("name", shell_complete=complete_shelves)
+@click.argument("paper_ids", nargs=-1, type=int, required=True, shell_complete=complete_ids)
 @pass_state
 def shelf_remove(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
     """Remove papers from a shelf (not from the library)."""
@@ -464,8 +481,8 @@ def shelf_remove(state: State, name: str, paper_ids: tuple[int, ...]) -> None:
 
 
 @shelf.command("move")
-@click.argument("name")
-@click.argument("paper_id", type=int)
+@click.argument("name", shell_complete=complete_shelves)
+@click.argument("paper_id", type=int, shell_complete=complete_ids)
 @click.argument("position", type=click.IntRange(min=1))
 @pass_state
 def shelf_move(state: State, name: str, paper_id: int, position: int) -> None:
@@ -476,7 +493,7 @@ def shelf_move(state: State, name: str, paper_id: int, position: int) -> None:
 
 
 @shelf.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_shelves)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def shelf_show(state: State, name: str, as_json: bool) -> None:
@@ -488,7 +505,7 @@ def shelf_show(state: State, name: str, as_json: bool) -> None:
     if as_json:
         output.print_json({"shelf": info.to_json(), "papers": [r.to_json() for r in records]})
     else:
-        click.echo(f"{info.name} ({len(records)} papers)")
+        click.echo(terminal.clean(f"{info.name} ({len(records)} papers)"))
         output.print_papers(records, numbered=True)
 
 
@@ -506,5 +523,5 @@ add_examples(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console-script entry point."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="readinglist")
+    """Console-script entry point (a closed pipe ends quietly: see readinglist.cli.exits)."""
+    sys.exit(exits.run(cli, argv, prog_name="readinglist", complete_var=COMPLETE_VAR))

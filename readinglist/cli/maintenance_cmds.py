@@ -14,6 +14,7 @@ import click
 
 from readinglist.cli import output
 from readinglist.cli.context import State, pass_state, user_errors
+from readinglist.cli.terminal import clean
 from readinglist.layout import DB_NAME
 from readinglist.library import Library
 from readinglist.maintenance import backup as backups
@@ -81,7 +82,7 @@ def backup_list(state: State, as_json: bool) -> None:
         return
     for b in found:
         when = b.created.astimezone().strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{when}  {b.reason:<8} {backups.human_size(b.size):>9}  {b.name}")
+        click.echo(clean(f"{when}  {b.reason:<8} {backups.human_size(b.size):>9}  {b.name}"))
     click.echo(f"{len(found)} backup{'s' if len(found) != 1 else ''} in {found[0].path.parent}")
 
 
@@ -191,7 +192,7 @@ def _print_report(report: CheckReport, repair: bool) -> None:
     if report.repaired:
         click.echo("Repaired:")
         for p in report.repaired:
-            click.echo(f"  - {p.message}")
+            click.echo(clean(f"  - {p.message}"))
         if report.backup:
             click.echo(f"A backup from before the repair: {report.backup}")
     if report.ok:
@@ -199,7 +200,7 @@ def _print_report(report: CheckReport, repair: bool) -> None:
         return
     click.secho("Problems:", fg="red", err=True)
     for p in report.problems:
-        click.secho(f"  - {p.message}", err=True)
+        click.secho(clean(f"  - {p.message}"), err=True)
     if not repair and any(p.repairable for p in report.problems):
         click.echo("Fix them with:  readinglist check --repair", err=True)
     if any(not p.repairable for p in report.problems):

@@ -1,14 +1,20 @@
-"""Human and JSON output of the command line: aligned, readable, with counts."""
+"""Human and JSON output of the command line: aligned, readable, with counts.
+
+Every string that came from a user or a file goes through ``terminal.clean`` before it is
+printed for people, and listings are fitted to the terminal by display width.
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from readinglist.cli import terminal
+from readinglist.cli.terminal import clean
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -21,16 +27,8 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _width() -> int:
-    return shutil.get_terminal_size((100, 24)).columns
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
 def print_summary(info: LibrarySummary) -> None:
-    click.echo(f"Library: {info.location}")
+    click.echo(clean(f"Library: {info.location}"))
     status = ", ".join(f"{n} {s}" for s, n in info.by_status.items())
     rows = [
         ("Papers", f"{info.papers}" + (f" ({status})" if info.papers else "")),
@@ -51,14 +49,14 @@ def print_summary(info: LibrarySummary) -> None:
 def print_import(result: ImportResult) -> None:
     for f in result.files:
         if f.error:
-            click.secho(f"{f.path}: error: {f.error}", fg="red", err=True)
+            click.secho(clean(f"{f.path}: error: {f.error}"), fg="red", err=True)
             continue
         line = f"{f.path}: {f.entries} entries, {f.new} new, {f.duplicates} already in the library"
         if f.in_trash:
             line += f", {f.in_trash} in the Trash (left there)"
-        click.echo(line)
+        click.echo(clean(line))
         for warning in f.warnings:
-            click.secho(f"  warning: {warning}", fg="yellow", err=True)
+            click.secho(clean(f"  warning: {warning}"), fg="yellow", err=True)
     ok = len(result.files) - len(result.failed)
     click.echo(
         f"Imported {ok} of {len(result.files)} file{'s' if len(result.files) != 1 else ''}: "
@@ -67,27 +65,25 @@ def print_import(result: ImportResult) -> None:
 
 
 def print_papers(records: Sequence[PaperRecord], *, numbered: bool = False) -> None:
+    """One line per paper, never wider than the terminal (the title is clipped)."""
     if not records:
         click.echo("No papers.")
         return
     id_w = max(len(str(r.id)) for r in records)
-    fixed = id_w + 2 + 2 + 8 + 11 + 5 + (5 if numbered else 0)
-    title_w = max(20, _width() - fixed)
+    columns = terminal.columns()
     for n, r in enumerate(records, 1):
         star = "★" if r.starred else " "
         date = r.published.isoformat() if r.published else "—"
         up = str(r.upvotes) if r.upvotes is not None else ""
-        title = r.title + (f"  [{', '.join(r.tags)}]" if r.tags else "")
+        title = clean(r.title) + (f"  [{clean(', '.join(r.tags))}]" if r.tags else "")
         prefix = f"{n:>3}. " if numbered else ""
-        click.echo(
-            f"{prefix}{r.id:>{id_w}}  {star} {r.read_status.value:<7} {date:<10} {up:>4}  "
-            f"{_clip(title, title_w)}"
-        )
+        head = f"{prefix}{r.id:>{id_w}}  {star} {r.read_status.value:<7} {date:<10} {up:>4}  "
+        click.echo(terminal.clip(head + title, columns))
     click.echo(f"{len(records)} paper{'s' if len(records) != 1 else ''}")
 
 
 def print_paper(r: PaperRecord) -> None:
-    click.secho(r.title, bold=True)
+    click.secho(clean(r.title), bold=True)
     meta = [f"#{r.id}", r.read_status.value]
     if r.starred:
         meta.append("★ starred")
@@ -96,7 +92,7 @@ def print_paper(r: PaperRecord) -> None:
     if r.authors_count is not None:
         meta.append(f"{r.authors_count} author{'s' if r.authors_count != 1 else ''}")
     if r.organization:
-        meta.append(r.organization)
+        meta.append(clean(r.organization))
     if r.upvotes is not None:
         meta.append(f"{r.upvotes} upvotes")
     if r.incomplete:
@@ -105,33 +101,37 @@ def print_paper(r: PaperRecord) -> None:
         meta.append("in the Trash")
     click.echo(" · ".join(meta))
     if r.tags:
-        click.echo(f"Tags: {', '.join(r.tags)}")
+        click.echo(clean(f"Tags: {', '.join(r.tags)}"))
     if r.shelves:
-        click.echo(f"Shelves: {', '.join(r.shelves)}")
+        click.echo(clean(f"Shelves: {', '.join(r.shelves)}"))
     click.echo()
-    click.echo(click.wrap_text(r.abstract or "(no abstract)", width=min(_width(), 100)))
+    abstract = clean(r.abstract, multiline=True) or "(no abstract)"
+    click.echo(click.wrap_text(abstract, width=min(terminal.columns(), 100)))
     if r.links:
         click.echo("\nLinks:")
         for link in r.links:
-            click.echo(f"  {link}")
+            click.echo(clean(f"  {link}"))
     if r.digests:
         click.echo("\nSeen in:")
         for s in r.digests:
             when = s.date.isoformat() if s.date else (s.date_label or "")
-            click.echo(f"  {s.file_name} ({when}), entry {s.position + 1}")
+            click.echo(clean(f"  {s.file_name} ({when}), entry {s.position + 1}"))
     if r.note:
         click.echo("\nNote:")
-        click.echo(r.note)
+        click.echo(clean(r.note, multiline=True))
 
 
 def print_shelves(shelves: Sequence[ShelfInfo]) -> None:
     if not shelves:
         click.echo("No shelves. Create one:  readinglist shelf create NAME")
         return
-    name_w = max(len(s.name) for s in shelves)
-    for s in shelves:
-        kind = f"smart: {s.query}" if s.query else ""
-        click.echo(f"{s.name:<{name_w}}  {s.count:>5}  {kind}".rstrip())
+    names = [clean(s.name) for s in shelves]
+    name_w = max(terminal.width(name) for name in names)
+    columns = terminal.columns()
+    for name, s in zip(names, shelves, strict=True):
+        kind = f"smart: {clean(s.query)}" if s.query else ""
+        line = f"{terminal.ljust(name, name_w)}  {s.count:>5}  {kind}".rstrip()
+        click.echo(terminal.clip(line, columns))
 
 
 @contextmanager

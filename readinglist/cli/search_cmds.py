@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from readinglist.cli import output
+from readinglist.cli import output, terminal
+from readinglist.cli.completion_values import paper_ids
 from readinglist.cli.context import State, pass_state, user_errors
 from readinglist.core import Resolver, Scope
 from readinglist.records import Hit
@@ -33,13 +33,22 @@ Query language (docs/query-language.md has the whole table):
 Examples:
   readinglist search catastrophic forgetting
   readinglist search 'lora OR adapter year:2024' --limit 5
-  readinglist search -- '-survey diffusion' --json"""
+  readinglist search --json -- '-survey diffusion'
+
+\b
+Options come before QUERY; a query that starts with "-" follows "--", which ends the
+options (everything after it is query)."""
 
 SIMILAR_EPILOG = """\b
 Example:
   readinglist similar 42 --limit 5"""
 
 _BOLD_RE = re.compile(r"<b>(.*?)</b>", re.DOTALL)
+# Bold markers: private-use characters, which terminal.clean() leaves alone.
+BOLD_ON, BOLD_OFF, BOLD_PAIR = "\ue000", "\ue001", "\ue002"
+_MARKS = BOLD_ON + BOLD_OFF + BOLD_PAIR
+_MARKS_RE = re.compile(f"[{_MARKS}]")
+_SPLIT_RE = re.compile(f"([{_MARKS}])")
 
 
 @click.command(epilog=SEARCH_EPILOG)
@@ -60,7 +69,8 @@ def search(
     """Search the library, best matches first, with the matched words marked.
 
     The words of QUERY are joined by spaces; quote the query to keep quotes and
-    parentheses from the shell, and put -- before a query that starts with "-".
+    parentheses from the shell. A query that starts with "-" goes after "--", and
+    options before it: search --json -- '-survey diffusion'.
     """
     text = " ".join(query)
     scope = Scope.search(text)
@@ -73,9 +83,9 @@ def search(
     outcome = found.outcome
     hits = {h.id: h for h in outcome.hits} if outcome is not None else {}
     if outcome is not None and outcome.message:
-        click.secho(f"warning: {outcome.message}", fg="yellow", err=True)
+        click.secho(terminal.clean(f"warning: {outcome.message}"), fg="yellow", err=True)
     if outcome is not None and outcome.suggestion:
-        click.secho(f"Did you mean: {outcome.suggestion}", fg="cyan", err=True)
+        click.secho(terminal.clean(f"Did you mean: {outcome.suggestion}"), fg="cyan", err=True)
     pairs = [(hits.get(r.id) or _plain_hit(r), r) for r in records]
     if as_json:
         output.print_json([_hit_json(hit, record) for hit, record in pairs])
@@ -100,31 +110,51 @@ def _print_hits(pairs: Sequence[tuple[Hit, PaperRecord]], total: int) -> None:
     if not pairs:
         click.echo("No papers found.")
         return
-    width = min(shutil.get_terminal_size((100, 24)).columns, 110)
+    columns = terminal.columns()
+    width = min(columns, 110)
     for n, (hit, r) in enumerate(pairs, 1):
         star = "★" if r.starred else " "
         date = r.published.isoformat() if r.published else "—"
-        click.echo(
-            f"{n:>3}. {r.id:>5} {star} {r.read_status.value:<7} {date:<10}  "
-            + _terminal(html.unescape(_BOLD_RE.sub("\x01\\1\x02", hit.title_html)))
-        )
+        head = f"{n:>3}. {r.id:>5} {star} {r.read_status.value:<7} {date:<10}  "
+        marked = _BOLD_RE.sub(BOLD_ON + "\\1" + BOLD_OFF, hit.title_html)
+        title = terminal.clean(html.unescape(marked))
+        room = max(0, columns - terminal.width(head))
+        click.echo(head + _terminal(_clip_marked(title, room)))
         if hit.snippet:
             snippet = click.wrap_text(
-                hit.snippet, width=width, initial_indent=" " * 8, subsequent_indent=" " * 8
+                terminal.clean(hit.snippet),
+                width=width,
+                initial_indent=" " * 8,
+                subsequent_indent=" " * 8,
             )
-            click.echo(_terminal(snippet.replace("**", "\x03")))
+            click.echo(_terminal(snippet.replace("**", BOLD_PAIR)))
     shown = len(pairs)
     more = f" of {total:,}" if total > shown else ""
     click.echo(f"{shown}{more} paper{'s' if total != 1 else ''}")
 
 
+def _clip_marked(text: str, room: int) -> str:
+    """``text`` cut to ``room`` columns, its bold markers taking none."""
+    if terminal.width(_MARKS_RE.sub("", text)) <= room:
+        return text
+    out: list[str] = []
+    used = 0
+    for char in text:
+        cost = 0 if char in _MARKS else terminal.width(char)
+        if used + cost > room - 1:
+            break
+        out.append(char)
+        used += cost
+    return "".join(out) + terminal.ELLIPSIS
+
+
 def _terminal(text: str) -> str:
-    """Matched words in bold (\\x01..\\x02 from HTML, \\x03 pairs from the plain snippet)."""
+    """Matched words in bold (BOLD_ON..BOLD_OFF from HTML, BOLD_PAIR pairs from the snippet)."""
     out: list[str] = []
     bold = False
-    for part in re.split(r"([\x01\x02\x03])", text):
-        if part in ("\x01", "\x02", "\x03"):
-            bold = part == "\x01" or (part == "\x03" and not bold)
+    for part in _SPLIT_RE.split(text):
+        if part in _MARKS:
+            bold = part == BOLD_ON or (part == BOLD_PAIR and not bold)
             continue
         if part:
             out.append(click.style(part, bold=True) if bold else part)
@@ -132,7 +162,7 @@ def _terminal(text: str) -> str:
 
 
 @click.command(epilog=SIMILAR_EPILOG)
-@click.argument("paper_id", type=int)
+@click.argument("paper_id", type=int, shell_complete=paper_ids)
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -160,7 +190,8 @@ def similar(state: State, paper_id: int, limit: int, as_json: bool) -> None:
                 rows.append(data)
         output.print_json(rows)
         return
-    click.echo(f"Papers like #{paper.id}: {paper.title}")
+    columns = terminal.columns()
+    click.echo(terminal.clip(terminal.clean(f"Papers like #{paper.id}: {paper.title}"), columns))
     if not found:
         click.echo("No similar papers.")
         return
@@ -168,6 +199,7 @@ def similar(state: State, paper_id: int, limit: int, as_json: bool) -> None:
         r = records.get(s.id)
         if r is None:
             continue
-        click.echo(f"{n:>3}. {r.id:>5}  {r.title}")
+        click.echo(terminal.clip(terminal.clean(f"{n:>3}. {r.id:>5}  {r.title}"), columns))
         if s.shared_terms:
-            click.echo(" " * 13 + "shares: " + ", ".join(s.shared_terms))
+            shares = " " * 13 + "shares: " + ", ".join(s.shared_terms)
+            click.echo(terminal.clip(terminal.clean(shares), columns))

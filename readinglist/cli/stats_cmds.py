@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import TYPE_CHECKING
 
 import click
 
 from readinglist import stats as stats_service
-from readinglist.cli import output
+from readinglist.cli import output, terminal
 from readinglist.cli.context import State, pass_state
+from readinglist.cli.terminal import clean
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 TEXT_WEEKS = 12
 BAR = 24
+WEEK_COLUMNS = 46  # a week's line without its bar
 
 STATS_EPILOG = """\b
 How the backlog over time is estimated: a paper is unread from the week it was
@@ -59,10 +60,10 @@ def stats(state: State, weeks: int | None, top: int, as_json: bool) -> None:
         print_stats(figures, weeks or TEXT_WEEKS)
 
 
-def _bar(value: float, largest: float) -> str:
-    if largest <= 0 or value <= 0:
+def _bar(value: float, largest: float, room: int = BAR) -> str:
+    if largest <= 0 or value <= 0 or room <= 0:
         return ""
-    return "█" * max(1, round(BAR * value / largest))
+    return "█" * max(1, round(min(BAR, room) * value / largest))
 
 
 def _days(value: float | None) -> str:
@@ -96,16 +97,17 @@ def print_stats(s: LibraryStats, weeks: int) -> None:
     _shelves_table(s.shelves)
     if s.top_tags:
         click.echo("\nTop tags:")
-        width = max(len(t.name) for t in s.top_tags)
+        names = [clean(t.name) for t in s.top_tags]
+        width = max(terminal.width(name) for name in names)
         largest = max(t.count for t in s.top_tags)
-        for t in s.top_tags:
-            click.echo(f"  {t.name:<{width}}  {t.count:>5}  {_bar(t.count, largest)}")
+        for name, t in zip(names, s.top_tags, strict=True):
+            line = f"  {terminal.ljust(name, width)}  {t.count:>5}  {_bar(t.count, largest)}"
+            click.echo(terminal.clip(line, terminal.columns()))
     if s.most_seen:
         click.echo("\nMost seen (in the most digests):")
-        room = max(20, shutil.get_terminal_size((100, 24)).columns - 24)
         for m in s.most_seen:
-            title = m.title if len(m.title) <= room else m.title[: room - 1] + "…"
-            click.echo(f"  {m.seen:>2}×  #{m.paper_id:<5} {m.read_status.value:<7}  {title}")
+            line = f"  {m.seen:>2}×  #{m.paper_id:<5} {m.read_status.value:<7}  {clean(m.title)}"
+            click.echo(terminal.clip(line, terminal.columns()))
 
 
 def _weeks_table(s: LibraryStats, weeks: int) -> None:
@@ -123,7 +125,7 @@ def _weeks_table(s: LibraryStats, weeks: int) -> None:
     for w in shown:
         click.echo(
             f"  {w.week.isoformat():<10}  {w.added:>5}  {w.unread:>6}  {w.skimmed:>7}  "
-            f"{w.read:>5}  {_bar(w.unread, largest)}"
+            f"{w.read:>5}  {_bar(w.unread, largest, terminal.columns() - WEEK_COLUMNS)}"
         )
 
 
@@ -131,25 +133,25 @@ def _digests_table(s: LibraryStats) -> None:
     if not s.digests:
         return
     click.echo("\nDigests (oldest first):")
-    width = min(40, max(len(d.file_name) for d in s.digests))
+    files = [clean(d.file_name) for d in s.digests]
+    width = min(40, max(terminal.width(name) for name in files))
     click.echo(f"  {'date':<10}  {'file':<{width}}  {'entries':>7}  {'papers':>6}  {'new':>5}")
-    for d in s.digests:
-        when = d.date.isoformat() if d.date else (d.date_label or "—")
-        name = d.file_name if len(d.file_name) <= width else d.file_name[: width - 1] + "…"
-        click.echo(
-            f"  {when:<10}  {name:<{width}}  {d.entries:>7}  {d.papers:>6}  {d.new_papers:>5}"
-        )
+    for file_name, d in zip(files, s.digests, strict=True):
+        when = d.date.isoformat() if d.date else clean(d.date_label or "—")
+        name = terminal.ljust(terminal.clip(file_name, width), width)
+        counts = f"{d.entries:>7}  {d.papers:>6}  {d.new_papers:>5}"
+        click.echo(f"  {terminal.ljust(when, 10)}  {name}  {counts}")
 
 
 def _shelves_table(shelves: Sequence[AgeStat]) -> None:
     if not shelves:
         return
     click.echo("\nUnread papers on each shelf (days since added):")
-    names = [a.name + (" (smart)" if a.kind == "smart" else "") for a in shelves]
-    width = max(len(n) for n in names)
+    names = [clean(a.name) + (" (smart)" if a.kind == "smart" else "") for a in shelves]
+    width = max(terminal.width(n) for n in names)
     click.echo(f"  {'shelf':<{width}}  {'papers':>6}  {'unread':>6}  {'median':>6}  {'max':>6}")
     for name, a in zip(names, shelves, strict=True):
         click.echo(
-            f"  {name:<{width}}  {a.papers:>6}  {a.unread:>6}  "
+            f"  {terminal.ljust(name, width)}  {a.papers:>6}  {a.unread:>6}  "
             f"{_days(a.median_days):>6}  {_days(a.max_days):>6}"
         )

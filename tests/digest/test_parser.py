@@ -1062,7 +1062,6 @@ LINE_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_never_crashes(text: str) -> None:
     try:
@@ -1072,7 +1071,6 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
     assert digest.entries
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.one_of(LINE_PIECES, st.text(max_size=30)), max_size=40),
     st.sampled_from(["\n", "\n\n", "\r\n", "\r"]),
@@ -1088,7 +1086,6 @@ def test_digest_like_text_never_crashes(pieces: list[str], sep: str, reference: 
     assert all(e.title and e.title == " ".join(e.title.split()) for e in digest.entries)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     with contextlib.suppress(DigestError):
@@ -1138,7 +1135,7 @@ ENTRIES = st.lists(
 )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     ENTRIES,
     st.lists(st.sampled_from(CHROME), unique=True),

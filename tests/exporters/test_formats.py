@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from readinglist.exporters import FORMATS, ExportOptions, render
@@ -457,7 +457,6 @@ def test_non_ascii_and_emoji_survive_every_format(fmt: str) -> None:
         assert any(r.title in t for t in markdown_texts(text))
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     st.text(
         alphabet=st.characters(

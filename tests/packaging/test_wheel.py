@@ -57,6 +57,17 @@ def test_wheel_contains_resources_and_desktop_data(wheel: Path) -> None:
     assert not any(n.startswith(("tests/", "packaging/", "resources/")) for n in names)
 
 
+def test_wheel_carries_the_full_license_text(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as whl:
+        (license_name,) = [n for n in whl.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        text = whl.read(license_name).decode()
+        metadata = whl.read(license_name.split("/licenses/")[0] + "/METADATA").decode()
+    assert text == (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "GNU GENERAL PUBLIC LICENSE" in text
+    assert "License-Expression: GPL-3.0-or-later" in metadata
+    assert "License-File: LICENSE" in metadata
+
+
 def test_installed_wheel_finds_its_resources(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)  # what pip puts in site-packages

@@ -124,6 +124,7 @@ def test_tags_from_both_survive(
     assert alice.paper(paper).tags == ("only",)
 
 
+@pytest.mark.postgresql_only  # SQLite writers queue: there is no race to lose
 def test_an_edit_meeting_a_colleagues_new_tag_is_retried(
     location: Path | str,
     papers: list[int],
@@ -132,8 +133,6 @@ def test_an_edit_meeting_a_colleagues_new_tag_is_retried(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Two clients create the same new tag at the same moment: one tag, on both papers."""
-    if backend != "postgresql":
-        pytest.skip("SQLite writers queue; there is no race to lose")
     alice, bob = open_client(location, "alice"), open_client(location, "bob")
     inside = threading.Event()
     release = threading.Event()
