@@ -10,7 +10,6 @@ import errno
 import io
 import os
 import sqlite3
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from readinglist.errors import LibraryError
 from readinglist.export import Exporter
 from readinglist.importing import FileReport, Importer
 from readinglist.library import Library
+from readinglist.querylang import MAX_QUERY_CHARS
 from tests.conftest import ABSTRACT, digest_text
 
 GOOD = digest_text(("Keeping Old Skills", ABSTRACT))
@@ -89,12 +89,11 @@ def test_a_directory_is_refused(lib: Library, tmp_path: Path) -> None:
     _import_refused(lib, folder, "directory")
 
 
-def test_one_ten_megabyte_line_is_refused_quickly(lib: Library, tmp_path: Path) -> None:
+def test_one_ten_megabyte_line_is_refused_by_its_length(lib: Library, tmp_path: Path) -> None:
+    """Refused by the cheap line-length check, before any parsing (bench/robustness times it)."""
     path = tmp_path / "one-line.txt"
     path.write_bytes(b"word " * 2_000_000)
-    started = time.monotonic()
-    _import_refused(lib, path, "not a digest")
-    assert time.monotonic() - started < 10
+    _import_refused(lib, path, "one line of 9,999,999 characters")  # the last space stripped
 
 
 def test_a_gigabyte_file_is_refused_by_its_size_unread(
@@ -180,11 +179,12 @@ def test_a_cut_off_last_entry_is_kept_and_marked_incomplete(lib: Library, tmp_pa
 
 
 def test_a_50_kilobyte_search_query_is_answered_with_a_message(lib: Library) -> None:
-    started = time.monotonic()
-    outcome = lib.search("skills " * 7_000 + "(" * 1_000)
-    assert time.monotonic() - started < 5
+    """Only the query's beginning is searched: the work is bounded whatever is pasted."""
+    query = "skills " * 7_000 + "(" * 1_000
+    outcome = lib.search(query)
     assert outcome.message is not None
     assert "too long" in outcome.message
+    assert outcome.hits == lib.search(query[:MAX_QUERY_CHARS]).hits
 
 
 HOSTILE = '<script>alert("x")</script><b onmouseover=alert(1)>Bold</b> &amp; <img src=x>'

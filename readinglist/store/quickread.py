@@ -24,8 +24,13 @@ def _rows(library_dir: Path, sql: str, params: tuple[object, ...]) -> list[tuple
     database = library_dir / DB_NAME
     if not database.is_file():
         return []
+    # With no -wal file beside it the database is wholly in its file (a closed library):
+    # `immutable` then reads it without creating the -wal and -shm files a WAL reader makes.
+    # Otherwise a writer is at work and those files exist already.
+    wal = database.with_name(database.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        uri = f"{database.resolve().as_uri()}?mode=ro"
+        uri = f"{database.resolve().as_uri()}?{mode}"
         with closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as conn:
             return list(conn.execute(sql, params))
     except sqlite3.Error:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from readinglist.cli import exits, terminal
 from readinglist.cli.main import cli
-from readinglist.importer import Importer
+from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.shelves import Shelves
 from tests.conftest import ABSTRACT, digest_text

@@ -30,6 +30,9 @@ from readinglist.digest import (
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "digests"
 REAL = FIXTURES / "real"  # real digests, copied into the repository as test data
 REF = dt.date(2025, 12, 20)
+# Wall-clock guards (pytest -m guard): ten times the measured time or more; see each test.
+GUARD_20MB_S = 20.0
+GUARD_PATHOLOGICAL_S = 40.0
 
 CHROME = [
     "new",
@@ -836,23 +839,24 @@ def test_not_a_digest_message_prefix() -> None:
     assert str(caught.value).startswith("not a digest: ")
 
 
-@pytest.mark.slow
-def test_ten_megabyte_line_is_refused_quickly() -> None:
-    start = time.perf_counter()
+def test_ten_megabyte_line_is_refused_by_its_length() -> None:
+    """The cheap line-length check refuses it before any parsing (bench/robustness times it)."""
     with pytest.raises(DigestError, match="one line of 10,000,000 characters"):
         parse_bytes(b"x" * 10_000_000, reference=REF)
-    assert time.perf_counter() - start < 3
 
 
 @pytest.mark.slow
-def test_twenty_megabytes_parse_quickly() -> None:
+@pytest.mark.guard
+def test_twenty_megabytes_parse_in_linear_time() -> None:
+    """A guard against a quadratic parser, not a speed test: measured 1.3 s on 2 cores, the
+    bound is 20 s (15x); the speed itself is measured by `python -m bench robustness`."""
     # Real abstracts run to 1,500 characters or so.
     entry = text_of("Paper", " ".join([A1] * 6), "  • 3 authors", "·", "Sep 1, 2024 2", "")
     copies = MAX_DIGEST_BYTES // len(entry.encode()) - 1
     data = ("Dec 9\n\n" + entry * copies).encode()
     start = time.perf_counter()
     digest = parse_bytes(data, reference=REF)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < GUARD_20MB_S
     assert len(digest.entries) == copies
 
 
@@ -866,11 +870,15 @@ def test_twenty_megabytes_parse_quickly() -> None:
         pytest.param("a\n·\nJan 1\n" * 60_000, id="many-tiny-entries"),
     ],
 )
-def test_pathological_inputs_are_fast(text: str) -> None:
+@pytest.mark.guard
+def test_pathological_inputs_take_no_pathological_time(text: str) -> None:
+    """A guard against catastrophic backtracking, not a speed test: measured at most 3.2 s
+    (many-tiny-entries, on 2 busy cores), the bound is 40 s (12x); `python -m bench
+    robustness` measures the speed."""
     start = time.perf_counter()
     with contextlib.suppress(DigestError):
         parse(text, reference=REF)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < GUARD_PATHOLOGICAL_S
 
 
 # --- fixtures --------------------------------------------------------------------------------

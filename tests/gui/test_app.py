@@ -146,4 +146,4 @@ def test_a_second_window_on_a_local_library_is_refused_naming_the_holder(
         assert f"process {holder.pid}" in shown[0]
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()  # waits, and closes the pipe

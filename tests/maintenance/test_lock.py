@@ -40,7 +40,7 @@ def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     assert proc.stdout.readline().strip() == "locked"
     yield proc
     proc.kill()
-    proc.wait()
+    proc.communicate()  # waits, and closes the pipes
 
 
 def test_second_lock_in_the_same_process_is_refused(tmp_path: Path) -> None:

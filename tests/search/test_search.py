@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from readinglist.errors import PaperNotFound
 from readinglist.importing import Importer
 from readinglist.library import Library
+from readinglist.querylang import MAX_QUERY_CHARS
 from readinglist.records import ReadStatus, Triage
 from readinglist.shelves import Shelves
 from readinglist.store.models import Paper
@@ -278,12 +278,12 @@ def test_bad_queries_answer_with_a_message_and_a_reading(
 
 
 def test_a_50kb_paste_answers_quickly(library: Library, ids: dict[str, int]) -> None:
+    """Only the paste's beginning is searched: the work is bounded (bench/robustness times it)."""
     paste = ('catastrophic (forgetting "neural OR -x* title: ' * 2000)[: 50 * 1024]
-    start = time.perf_counter()
     outcome = library.search(paste)
-    assert time.perf_counter() - start < 2.0
     assert outcome.message is not None
     assert "too long" in outcome.message
+    assert outcome.hits == library.search(paste[:MAX_QUERY_CHARS]).hits
 
 
 def test_only_common_words(library: Library, ids: dict[str, int]) -> None:

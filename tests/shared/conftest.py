@@ -6,6 +6,7 @@ A client is what one person's computer has: its own author name and its own data
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -97,4 +98,8 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., ClientProcess]]:
     for client in started:
         if client.proc.poll() is None:
             client.proc.kill()
-            client.proc.communicate()
+        for pipe in (client.proc.stdin, client.proc.stdout, client.proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        client.proc.wait()

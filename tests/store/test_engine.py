@@ -38,8 +38,6 @@ def test_a_library_from_a_newer_version_is_refused(library_dir: Path) -> None:
 @pytest.mark.sqlite_only
 def test_a_long_read_never_blocks_a_writer(library_dir: Path) -> None:
     """A reindex or a listing reads a snapshot; an edit from another process still commits."""
-    import time
-
     from sqlalchemy import select
 
     from readinglist.importing import Importer
@@ -51,9 +49,9 @@ def test_a_long_read_never_blocks_a_writer(library_dir: Path) -> None:
     writer = Library.open(library_dir)
     with reader.read() as session:
         assert session.scalar(select(Paper.title)) == "Alpha Paper"  # the snapshot is open
-        started = time.monotonic()
-        writer.set_starred([1], True)  # would wait the whole busy timeout if reads locked
-        assert time.monotonic() - started < 5
+        # With reads locking the file, this commit would fail "database is locked" after the
+        # busy timeout: that it commits while the snapshot is open is the point.
+        writer.set_starred([1], True)
         # The reader keeps its snapshot until it ends.
         assert session.scalar(select(Paper.starred)) is False
     assert reader.paper(1).starred
