@@ -1,4 +1,4 @@
-"""Screenshots of the import dialog (preview and summary) on the shared digests, for docs/.
+"""Screenshots of the import dialog (preview and summary) on the real example digests, for docs/.
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_import_dialog.py
 """
@@ -17,7 +17,7 @@ from readinglist.gui.import_dialog import DialogState, ImportDialog
 from readinglist.library import Library
 
 ROOT = Path(__file__).resolve().parents[1]
-DIGESTS = ROOT.parent / "shared" / "digests"
+DIGESTS = ROOT / "tests" / "fixtures" / "digests" / "real"
 DOCS = ROOT / "docs"
 
 

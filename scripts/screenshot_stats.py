@@ -1,13 +1,13 @@
-"""Screenshot of the statistics view on the shared digests, for docs/screenshot-stats.png.
+"""Screenshot of the statistics view on the real example digests, for docs/screenshot-stats.png.
 
 Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_stats.py [OUT.png]
 
-The three shared digests are imported into a temporary library through the services; then,
-so that the weekly charts have a history to show, the script *backdates* the library as if
-each digest had been imported on its own date and papers had been read over the following
-weeks (plain SQL updates of ``imported_at``/``added_at``/``updated_at``, nothing else), and
-pins "now" to a date after the last digest. Tags, stars, shelves and statuses are set
-through the services.
+The three real example digests (tests/fixtures/digests/real) are imported into a temporary
+library through the services; then, so that the weekly charts have a history to show, the
+script *backdates* the library as if each digest had been imported on its own date and
+papers had been read over the following weeks (plain SQL updates of ``imported_at``,
+``added_at`` and ``updated_at``, nothing else), and pins "now" to a date after the last
+digest. Tags, stars, shelves and statuses are set through the services.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from readinglist.records import ReadStatus, Triage  # noqa: E402
 from readinglist.shelves import Shelves  # noqa: E402
 from readinglist.store.models import Digest, Paper, Sighting  # noqa: E402
 
-DIGESTS = ROOT.parent / "shared" / "digests"
+DIGESTS = ROOT / "tests" / "fixtures" / "digests" / "real"
 NOW = dt.datetime(2026, 4, 24, 18, 0, tzinfo=dt.UTC)
 # When each digest is pretended to have been imported (its page date, or a few days later).
 IMPORTED = {
