@@ -65,7 +65,7 @@ def backup_create(state: State, path: Path | None = None, as_json: bool = False)
     if as_json:
         output.print_json(info.to_json())
     else:
-        click.echo(f"backed up to {info.path} ({backups.human_size(info.size)}, verified)")
+        click.echo(clean(f"backed up to {info.path} ({backups.human_size(info.size)}, verified)"))
 
 
 @backup.command("list")
@@ -83,7 +83,9 @@ def backup_list(state: State, as_json: bool) -> None:
     for b in found:
         when = b.created.astimezone().strftime("%Y-%m-%d %H:%M")
         click.echo(clean(f"{when}  {b.reason:<8} {backups.human_size(b.size):>9}  {b.name}"))
-    click.echo(f"{len(found)} backup{'s' if len(found) != 1 else ''} in {found[0].path.parent}")
+    click.echo(
+        clean(f"{len(found)} backup{'s' if len(found) != 1 else ''} in {found[0].path.parent}")
+    )
 
 
 @backup.command(
@@ -131,9 +133,9 @@ def backup_restore(state: State, backup_name: str, yes: bool, as_json: bool) -> 
     if as_json:
         output.print_json({**result.to_json(), "papers": papers})
         return
-    click.echo(f"restored the backup of {when} ({papers} papers)")
+    click.echo(clean(f"restored the backup of {when} ({papers} papers)"))
     if result.aside is not None:
-        click.echo(f"the previous library is kept in {result.aside}")
+        click.echo(clean(f"the previous library is kept in {result.aside}"))
 
 
 @backup.command("keep")
@@ -188,13 +190,13 @@ def check(state: State, repair: bool, as_json: bool) -> None:
 
 
 def _print_report(report: CheckReport, repair: bool) -> None:
-    click.echo(f"Checked {report.location}: {report.papers} papers.")
+    click.echo(clean(f"Checked {report.location}: {report.papers} papers."))
     if report.repaired:
         click.echo("Repaired:")
         for p in report.repaired:
             click.echo(clean(f"  - {p.message}"))
         if report.backup:
-            click.echo(f"A backup from before the repair: {report.backup}")
+            click.echo(clean(f"A backup from before the repair: {report.backup}"))
     if report.ok:
         click.echo("No problems found." if not report.repaired else "No problems remain.")
         return

@@ -13,6 +13,7 @@ import click
 
 from readinglist.cli import output
 from readinglist.cli.context import library_location, user_errors
+from readinglist.cli.terminal import clean
 from readinglist.sharing import copy_library
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def copy_library_command(source: Path | str, destination: Path | str, as_json: b
     if as_json:
         output.print_json(report.to_json())
         return
-    click.echo(f"Copied {report.source} to {report.destination}:")
+    click.echo(clean(f"Copied {report.source} to {report.destination}:"))
     for table, rows in report.tables.items():
         click.echo(f"  {table:<12} {rows:>9,}")
     click.echo(f"Verified: row counts and content checksum {report.checksum[:16]} match.")
