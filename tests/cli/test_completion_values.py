@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,10 +22,12 @@ from tests.conftest import ABSTRACT, digest_text
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def library_dir(tmp_path: Path) -> Path:
-    """Papers 1-4 (4 in the Trash), tags lora/lab/vision, shelves 'To read' and 'Lab'."""
-    location = tmp_path / "library"
+@pytest.fixture(scope="module")
+def library_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Papers 1-4 (4 in the Trash), tags lora/lab/vision, shelves 'To read' and 'Lab'.
+
+    Shared by the tests of this module, which only read it (one copies it to write)."""
+    location = tmp_path_factory.mktemp("completion") / "library"
     with Library.open(location, backups=False) as lib:
         Importer(lib).import_text(
             digest_text(
@@ -130,10 +133,14 @@ def test_reading_changes_no_file(library_dir: Path) -> None:
     assert files(library_dir) == before
 
 
-def test_reading_while_the_library_is_open_sees_its_latest_changes(library_dir: Path) -> None:
-    with Library.open(library_dir, backups=False) as lib:
+def test_reading_while_the_library_is_open_sees_its_latest_changes(
+    library_dir: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "library"
+    shutil.copytree(library_dir, copy)
+    with Library.open(copy, backups=False) as lib:
         Shelves(lib).create("Just now")  # in the write-ahead log, not yet in the file
-        assert quickread.shelf_names(library_dir) == ["To read", "Lab", "Just now"]
+        assert quickread.shelf_names(copy) == ["To read", "Lab", "Just now"]
 
 
 def test_completion_loads_no_search_index_nor_migrations(library_dir: Path) -> None:

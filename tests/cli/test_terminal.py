@@ -20,7 +20,7 @@ from readinglist.cli.main import cli
 from readinglist.importing import Importer
 from readinglist.library import Library
 from readinglist.shelves import Shelves
-from tests.conftest import ABSTRACT, digest_text
+from tests.conftest import ABSTRACT, REAL_DIGESTS, digest_text
 
 if TYPE_CHECKING:
     pass
@@ -126,9 +126,11 @@ def test_clip_never_exceeds_its_room(text: str, room: int) -> None:
 CJK_TITLE = "大規模言語モデルの継続学習における破滅的忘却の抑制と評価についての研究"
 
 
-@pytest.fixture
-def hostile(tmp_path: Path) -> Path:
-    """A library whose every user-supplied string carries escape sequences."""
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library whose every user-supplied string carries escape sequences (shared: the
+    tests read it; the one edit, a tag, changes nothing they look at)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
     location = tmp_path / "library"
     lib = Library.open(location, backups=False)
     evil = "".join(ATTACKS.values())
@@ -233,7 +235,7 @@ def test_error_messages_are_cleaned(hostile: Path, capsys: pytest.CaptureFixture
     _assert_harmless(err, "error")
 
 
-@pytest.mark.parametrize("columns", [40, 60, 80, 120])
+@pytest.mark.parametrize("columns", [40, 80])
 def test_listings_fit_the_terminal(
     hostile: Path, columns: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -286,12 +288,18 @@ def _console(tmp_path: Path, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path: Path, real_digests: list[Path]) -> None:
+@pytest.fixture(scope="module")
+def real_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library of the real digests (169 papers), for the tests that only read it."""
+    root = tmp_path_factory.mktemp("real")
+    with Library.open(root / "lib", backups=False) as lib:
+        Importer(lib).import_files(sorted(REAL_DIGESTS.glob("*.txt")))
+    return root
+
+
+def test_a_closed_pipe_ends_quietly_with_status_0(real_library: Path) -> None:
     """``readinglist list | head -0``: the reader is gone before the first line."""
-    lib = Library.open(tmp_path / "lib", backups=False)
-    Importer(lib).import_files(real_digests)
-    lib.close()
-    proc = _console(tmp_path, "list")
+    proc = _console(real_library, "list")
     assert proc.stdout is not None
     assert proc.stderr is not None
     proc.stdout.close()  # the reader goes away before anything was written
@@ -301,12 +309,7 @@ def test_a_closed_pipe_ends_quietly_with_status_0(tmp_path: Path, real_digests: 
     assert err == b""
 
 
-def test_head_dash_1_reads_one_line_and_the_writer_ends_quietly(
-    tmp_path: Path, real_digests: list[Path]
-) -> None:
-    lib = Library.open(tmp_path / "lib", backups=False)
-    Importer(lib).import_files(real_digests)
-    lib.close()
+def test_head_dash_1_reads_one_line_and_the_writer_ends_quietly(real_library: Path) -> None:
     shell = subprocess.run(
         ["bash", "-o", "pipefail", "-c", "readinglist list --limit 500 | head -1"],
         capture_output=True,
@@ -314,7 +317,7 @@ def test_head_dash_1_reads_one_line_and_the_writer_ends_quietly(
         env={
             **os.environ,
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "READINGLIST_HOME": str(tmp_path / "lib"),
+            "READINGLIST_HOME": str(real_library / "lib"),
         },
         check=False,
     )
