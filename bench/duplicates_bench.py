@@ -2,7 +2,7 @@
 
 ``python -m bench duplicates [--digests DIR] [--rounds 20] [--size 100000] [--out FILE]``
 
-Quality, on the real digests (``--digests``, by default ``shared/digests`` beside the checkout):
+Quality, on the real digests (``--digests``, by default ``tests/fixtures/digests/real``):
 
 * **Versions**: each real title spelled the ways digests and preprint servers spell it (a
   trailing full stop, ``v2``, ``(v2)``, ``[v3]``, "version 2", case, hyphens, dashes,
@@ -44,7 +44,7 @@ from bench.generate import generate_papers
 from readinglist.digest import paper_key, parse_bytes, title_key
 from readinglist.duplicates import DuplicateIndex, PaperText, compare
 
-DEFAULT_DIGESTS = Path(__file__).resolve().parents[1].parent / "shared" / "digests"
+DEFAULT_DIGESTS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "digests" / "real"
 REFERENCE = dt.date(2026, 3, 1)
 CHECKS = 1_000
 

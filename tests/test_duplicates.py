@@ -17,7 +17,7 @@ from readinglist.duplicates import (
     PaperText,
     compare,
 )
-from tests.conftest import SHARED_DIGESTS, needs_shared
+from tests.conftest import REAL_DIGESTS
 
 TITLE = "Understanding Catastrophic Forgetting in Language Models via Implicit Inference"
 ABSTRACT = (
@@ -202,10 +202,9 @@ def test_any_text_compares(t1: str, a1: str, t2: str, a2: str) -> None:
     assert not found or similarity.is_candidate
 
 
-@needs_shared
 def test_the_real_digests_hold_no_duplicates() -> None:
     papers: list[PaperText] = []
-    for path in sorted(SHARED_DIGESTS.glob("*.txt")):
+    for path in sorted(REAL_DIGESTS.glob("*.txt")):
         for entry in parse_bytes(path.read_bytes(), reference=dt.date(2026, 3, 1)).entries:
             papers.append(PaperText(len(papers), entry.title, entry.abstract))
     groups = DuplicateIndex(papers).scan()

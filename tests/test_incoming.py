@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from readinglist.digest import decode, parse, parse_bytes
 from readinglist.incoming import text_fingerprint
-from tests.conftest import SHARED_DIGESTS, needs_shared
+from tests.conftest import REAL_DIGESTS
 
 REF = dt.date(2025, 12, 20)
 ABSTRACT = (
@@ -75,15 +75,14 @@ def test_a_fingerprint_is_a_sha256_hex_digest() -> None:
     assert parse(DIGEST, reference=REF).fingerprint == fingerprint
 
 
-@needs_shared
 def test_real_digests_keep_one_fingerprint_in_utf16_with_crlf() -> None:
     prints = set()
-    for path in sorted(SHARED_DIGESTS.glob("*.txt")):
+    for path in sorted(REAL_DIGESTS.glob("*.txt")):
         text = decode(path.read_bytes())
         resaved = codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le")
         assert parse_bytes(resaved, reference=REF).fingerprint == text_fingerprint(text)
         prints.add(text_fingerprint(text))
-    assert len(prints) == len(list(SHARED_DIGESTS.glob("*.txt")))
+    assert len(prints) == len(list(REAL_DIGESTS.glob("*.txt")))
 
 
 LINES = st.lists(

@@ -8,20 +8,18 @@ completion must not wait on a network.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
 from click.shell_completion import CompletionItem
 
 from readinglist.cli import terminal
+from readinglist.layout import default_location, is_url
 from readinglist.store import quickread
 
 if TYPE_CHECKING:
     import click
 
-ENV_HOME = "READINGLIST_HOME"
 TITLE_COLUMNS = 60
 
 
@@ -29,13 +27,10 @@ def _library_dir(ctx: click.Context) -> Path | None:
     """The local library the command line names (``--library``, $READINGLIST_HOME, default)."""
     given = ctx.find_root().params.get("location")
     if not isinstance(given, (str, Path)):  # not given, or not understood while completing
-        given = os.environ.get(ENV_HOME) or platformdirs.user_data_path(
-            "readinglist", appauthor=False
-        )
-    text = str(given).strip()
-    if "://" in text:
+        given = default_location()
+    if is_url(str(given)):
         return None
-    return Path(text).expanduser()
+    return Path(given).expanduser()
 
 
 def shelf_names(

@@ -13,10 +13,11 @@ import sqlite3
 from contextlib import closing
 from typing import TYPE_CHECKING
 
+from readinglist.layout import DB_NAME
+
 if TYPE_CHECKING:
     from pathlib import Path
 
-DB_NAME = "library.sqlite3"  # the name readinglist.library gives the database file
 LIMIT = 200  # a shell shows no more than this usefully
 
 

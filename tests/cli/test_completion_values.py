@@ -14,6 +14,7 @@ from click.shell_completion import ShellComplete
 
 from readinglist.cli.main import cli
 from readinglist.importing import Importer
+from readinglist.layout import DB_NAME
 from readinglist.library import Library
 from readinglist.shelves import Shelves
 from readinglist.store import quickread
@@ -118,7 +119,7 @@ def test_a_shared_library_offers_nothing() -> None:
 
 
 def test_a_damaged_database_offers_nothing(tmp_path: Path) -> None:
-    (tmp_path / quickread.DB_NAME).write_bytes(b"not a database at all" * 100)
+    (tmp_path / DB_NAME).write_bytes(b"not a database at all" * 100)
     assert quickread.shelf_names(tmp_path) == []
     assert quickread.paper_ids(tmp_path) == []
 

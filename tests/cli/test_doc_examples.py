@@ -3,8 +3,8 @@
 The examples are found at test time, so a new one is tested without touching this file:
 
 * in the Markdown files, every line of a code block (fenced, or indented four spaces) that
-  starts with ``readinglist`` or is ``eval "$(readinglist ...)"``. Inline code is a mention,
-  not an example: write examples in code blocks;
+  runs ``readinglist`` (also as ``eval "$(readinglist ...)"`` or ``echo ... | readinglist``).
+  Inline code is a mention, not an example: write examples in code blocks;
 * in the epilogs, every such line (a leading ``bash:`` style label is dropped).
 
 A line whose words include an all-capitals placeholder (``NAME``, ``ID[,ID...]``) is a
@@ -14,7 +14,8 @@ default library holds the real digests (169 papers), with the files the examples
 ``world``). A precondition an example takes for granted is arranged before it runs (the
 shelf it adds to exists; the shelf it creates does not yet): see ``arrange``.
 
-Shell syntax is read, not run by a shell: ``&&``, ``|`` (the consumer gets the output:
+Shell syntax is read, not run by a shell: ``&&``, ``|`` (``echo``'s words are the standard
+input of the readinglist after it; a consumer after it gets the output:
 ``jq`` must get JSON), ``>`` (the output goes to a file in the sandbox, wherever the
 example sends it), ``eval "$(...)"`` (a completion script that bash accepts), ``~`` and
 globs. Examples on a PostgreSQL server run on a throwaway one, with the PostgreSQL backend
@@ -77,7 +78,9 @@ class Source:
 
 def _is_example(line: str) -> bool:
     text = line.strip()
-    if not (text.startswith("readinglist") or text.startswith('eval "$(readinglist')):
+    command = text == "readinglist" or text.startswith(("readinglist ", 'eval "$(readinglist '))
+    fed = text.startswith("echo ") and "| readinglist " in text  # standard input from echo
+    if not (command or fed):
         return False
     words = shlex.split(text, comments=True)
     return not any(_PLACEHOLDER.match(w) for w in words[1:])
@@ -145,6 +148,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         Importer(lib).import_files(sorted(REAL_DIGESTS.glob("*.txt")))
         lib.add_tags([3, 5, 8, 12, 42], ["lora"])
         Shelves(lib).create("LoRA", query="tag:lora")
+    shutil.copytree(library, home / "lab-library")  # `--library ~/lab-library`: another one
     made = backups.create_backup(library)
     shutil.copy2(made.path, made.path.with_name(BACKUP_NAME))
     (home / "safe").mkdir()
@@ -250,12 +254,16 @@ def run_line(box: Sandbox, line: str) -> None:
         if ">" in stages[0]:
             at = stages[0].index(">")
             stages[0], target = stages[0][:at], stages[0][at + 1 :]
+        stdin = None
+        if stages[0][:1] == ["echo"]:  # echo TEXT | readinglist ...: TEXT on standard input
+            stdin = " ".join(stages[0][1:]) + "\n"
+            stages = stages[1:]
         words = stages[0]
         if words[:1] == ["eval"]:
             _run_eval(box, words[1])
             continue
         assert words[0] == "readinglist", f"{line!r}: cannot run {words[0]!r}"
-        code, out, shown = run_readinglist(box, words, None)
+        code, out, shown = run_readinglist(box, words, stdin)
         assert code == 0, f"{line!r} exited {code}:\n{shown}"
         if target is not None:
             box.redirect().write_text(out, encoding="utf-8")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 from typing import TYPE_CHECKING
 
 import pytest
 
 from readinglist.cli import exits
 from readinglist.cli.main import cli
+from readinglist.library import Library
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -16,6 +18,12 @@ if TYPE_CHECKING:
 
 def run(args: list[str]) -> int:
     return exits.run(cli, args, prog_name="readinglist", complete_var="_READINGLIST_COMPLETE")
+
+
+@pytest.fixture(autouse=True)
+def _library() -> None:
+    """A library at $READINGLIST_HOME (tests/conftest.py points it into a temporary home)."""
+    Library.open(os.environ["READINGLIST_HOME"], backups=False).close()
 
 
 @pytest.mark.parametrize(
@@ -42,7 +50,6 @@ def test_declining_a_confirmation_aborts_with_status_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     backup = tmp_path / "copy.sqlite3"
-    assert run(["summary"]) == 0  # creates the library
     assert run(["backup", "create", str(backup)]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     assert run(["backup", "restore", str(backup)]) == 1

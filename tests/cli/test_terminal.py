@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import unicodedata
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,9 @@ from hypothesis import strategies as st
 
 from readinglist.cli import exits, terminal
 from readinglist.cli.main import cli
+from readinglist.digest import title_key
 from readinglist.importing import Importer
+from readinglist.layout import DB_NAME
 from readinglist.library import Library
 from readinglist.shelves import Shelves
 from tests.conftest import ABSTRACT, REAL_DIGESTS, digest_text
@@ -128,30 +132,48 @@ CJK_TITLE = "大規模言語モデルの継続学習における破滅的忘却�
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A library whose every user-supplied string carries escape sequences (shared: the
-    tests read it; the one edit, a tag, changes nothing they look at)."""
+    """A library whose every user-supplied string carries escape sequences.
+
+    The services refuse control characters on the way in (readinglist.textlimits), so the
+    strings are written into the database directly, as an older version or another client
+    of a shared library could have left them. Shared by the tests, which only read it.
+    """
     tmp_path = tmp_path_factory.mktemp("hostile")
     location = tmp_path / "library"
-    lib = Library.open(location, backups=False)
     evil = "".join(ATTACKS.values())
-    digest = tmp_path / f"digest{RETITLE}.txt"
-    digest.write_text(
-        digest_text(
-            (f"Forgetting {evil} in large models", f"{ABSTRACT} {evil}\n{evil}"),
-            (CJK_TITLE, ABSTRACT),
-            ("Catastrophic forgetting, measured", ABSTRACT),
-        ),
-        encoding="utf-8",
-    )
-    Importer(lib).import_files([digest])
-    ids = lib.paper_ids()
-    lib.add_tags(ids, [f"tag{RETITLE}", "plain"])
-    Shelves(lib).create(f"Shelf{RETITLE}")
-    Shelves(lib).add(f"Shelf{RETITLE}", ids)
-    Shelves(lib).create(f"Smart{RETITLE}", query=f"forgetting {RETITLE}")
-    for paper in ids:
-        lib.set_note(paper, f"first line\n{evil}\nlast line")
-    lib.close()
+    with Library.open(location, backups=False) as lib:
+        Importer(lib).import_text(
+            digest_text(
+                ("Forgetting in large models", ABSTRACT),
+                (CJK_TITLE, ABSTRACT),
+                ("Catastrophic forgetting, measured", ABSTRACT),
+            )
+        )
+        ids = lib.paper_ids()
+        lib.add_tags(ids, ["tag", "plain"])
+        Shelves(lib).create("Shelf")
+        Shelves(lib).add("Shelf", ids)
+        Shelves(lib).create("Plain")  # a name commands can be given
+        Shelves(lib).add("Plain", ids)
+        Shelves(lib).create("Smart", query="forgetting")
+        for paper in ids:
+            lib.set_note(paper, "first line")
+    with closing(sqlite3.connect(location / DB_NAME)) as db, db:
+        first = min(ids)
+        db.execute(
+            "UPDATE papers SET title = ?, abstract = ?, organization = ? WHERE id = ?",
+            (f"Forgetting {evil} in large models", f"{ABSTRACT} {evil}\n{evil}", evil, first),
+        )
+        db.execute("UPDATE notes SET body = ?", (f"first line\n{evil}\nlast line",))
+        db.execute("UPDATE tags SET name = ? WHERE name = 'tag'", (f"tag{RETITLE}",))
+        # The display name only: commands still find the shelf by what a user can type.
+        hostile_shelf = f"Shelf{RETITLE}"
+        db.execute(
+            "UPDATE shelves SET name = ?, name_key = ? WHERE name = 'Shelf'",
+            (hostile_shelf, title_key(hostile_shelf)),
+        )
+        db.execute("UPDATE shelves SET query = ? WHERE query IS NOT NULL", (f"forgetting {evil}",))
+        db.execute("UPDATE digests SET file_name = ?, date_label = ?", (f"d{RETITLE}.txt", evil))
     return location
 
 
@@ -172,7 +194,7 @@ def _human_commands(ids: list[int]) -> list[list[str]]:
         ["search", "forgetting"],
         ["similar", first],
         ["shelf", "list"],
-        ["shelf", "show", f"Shelf{RETITLE}"],
+        ["shelf", "show", "Plain"],
         ["stats"],
         ["tag", first, "another"],
         ["summary"],
@@ -244,8 +266,8 @@ def test_listings_fit_the_terminal(
         ids = lib.paper_ids()
     for args in (
         ["list"],
-        ["list", "--shelf", f"Shelf{RETITLE}"],
-        ["shelf", "show", f"Shelf{RETITLE}"],
+        ["list", "--shelf", "Plain"],
+        ["shelf", "show", "Plain"],
         ["shelf", "list"],
         ["search", "forgetting"],
         ["similar", str(ids[0])],

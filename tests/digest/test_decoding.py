@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readinglist.digest import DigestError, decode, decode_with_warnings, parse_bytes
-from tests.conftest import SHARED_DIGESTS, needs_shared
+from tests.conftest import REAL_DIGESTS
 
 REF = dt.date(2025, 12, 20)
 ABSTRACT = (
@@ -122,9 +122,8 @@ def test_one_bad_byte_does_not_turn_every_title_into_mojibake() -> None:
     assert not any("Windows-1252" in w or "mojibake" in w for w in digest.warnings)
 
 
-@needs_shared
 def test_one_bad_byte_in_a_real_digest_touches_only_its_line() -> None:
-    data = (SHARED_DIGESTS / "001_0f1b953c0851655a.txt").read_bytes()
+    data = (REAL_DIGESTS / "001_0f1b953c0851655a.txt").read_bytes()
     clean = parse_bytes(data, reference=REF)
     spot = data.index(b"\n", len(data) // 2) - 1  # the last character of a line mid-file
     broken = parse_bytes(data[:spot] + b"\xff" + data[spot + 1 :], reference=REF)

@@ -7,7 +7,7 @@ import datetime as dt
 from readinglist.digest import parse_bytes
 from readinglist.exporters import ExportOptions, render
 from readinglist.records import PaperRecord
-from tests.conftest import SHARED_DIGESTS, needs_shared
+from tests.conftest import REAL_DIGESTS
 from tests.exporters.readers import PYBTEX_CANNOT_READ, bibtexparser_entries, pybtex_entries
 from tests.exporters.records import make_record
 
@@ -15,7 +15,7 @@ from tests.exporters.records import make_record
 def _records() -> list[PaperRecord]:
     entries = [
         e
-        for path in sorted(SHARED_DIGESTS.glob("*.txt"))
+        for path in sorted(REAL_DIGESTS.glob("*.txt"))
         for e in parse_bytes(path.read_bytes(), reference=dt.date(2026, 3, 1)).entries
     ]
     return [
@@ -24,7 +24,6 @@ def _records() -> list[PaperRecord]:
     ]
 
 
-@needs_shared
 def test_every_title_and_abstract_of_the_real_digests_reads_back() -> None:
     records = _records()
     assert len(records) > 200
