@@ -53,7 +53,7 @@ REFERENCE = dt.date(2026, 3, 1)
 # Words too common in every abstract of the field to carry a taste on their own.
 GENERIC = frozenset({"fine-tuning", "benchmarks", "planning", "exploration", "pruning"})
 SURVEYS = ("survey", "review", "reviewing", "overview", "guide", "tutorial")
-DEFAULT_DIGESTS = Path(__file__).resolve().parents[1].parent / "shared" / "digests"
+DEFAULT_DIGESTS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "digests" / "real"
 
 
 # -- the reader ------------------------------------------------------------------------------
