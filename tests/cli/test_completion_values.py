@@ -166,10 +166,10 @@ def test_completion_loads_no_search_index_nor_migrations(library_dir: Path) -> N
     assert loaded == []
 
 
-def test_bash_completes_shelf_names_end_to_end(library_dir: Path) -> None:
-    before = files(library_dir)
-    run = subprocess.run(
-        [sys.executable, "-c", "from readinglist.cli.main import main; main()"],
+def bash_tab(library_dir: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Press tab after ``readinglist shelf show L`` in bash: ``code`` runs the command line."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         env={
@@ -182,6 +182,11 @@ def test_bash_completes_shelf_names_end_to_end(library_dir: Path) -> None:
         },
         check=False,
     )
+
+
+def test_bash_completes_shelf_names_end_to_end(library_dir: Path) -> None:
+    before = files(library_dir)
+    run = bash_tab(library_dir, "from readinglist.cli.main import main; main()")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == ["plain,Lab"]
     assert files(library_dir) == before  # no index opened, no backup made, nothing written
@@ -189,25 +194,12 @@ def test_bash_completes_shelf_names_end_to_end(library_dir: Path) -> None:
 
 def test_a_tab_press_loads_no_search_index_nor_migrations(library_dir: Path) -> None:
     """The whole completion, command tree included, in a process of its own."""
-    report = (
+    run = bash_tab(
+        library_dir,
         "import atexit, sys;"
         "atexit.register(lambda: print(sorted(m for m in ('whoosh', 'alembic') "
         "if m in sys.modules), file=sys.stderr));"
-        "from readinglist.cli.main import main; main()"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", report],
-        capture_output=True,
-        text=True,
-        env={
-            **os.environ,
-            "_READINGLIST_COMPLETE": "bash_complete",
-            "COMP_WORDS": "readinglist shelf show L",
-            "COMP_CWORD": "3",
-            "READINGLIST_HOME": str(library_dir),
-            "PYTHONPATH": str(ROOT),
-        },
-        check=False,
+        "from readinglist.cli.main import main; main()",
     )
     assert run.stdout.splitlines() == ["plain,Lab"]
     assert run.stderr.strip().splitlines()[-1] == "[]"
