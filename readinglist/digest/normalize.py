@@ -119,10 +119,15 @@ def _strip_version(text: str) -> str:
     """Drop trailing version markers, unless nothing of the title would be left."""
     while _ends_in_digit(text):  # a quick test first: most titles end in a letter
         match = _VERSION_MARKER.search(text)
-        if match is None or not any(c.isalnum() for c in text[: match.start()]):
+        if match is None or not _has_word(text[: match.start()]):
             return text
         text = text[: match.start()]
     return text
+
+
+def _has_word(text: str) -> bool:
+    """Whether anything of ``text`` would be a word of the key ("&" and "+" count)."""
+    return any(char == "&" or _in_word(char, unicodedata.category(char)) for char in text)
 
 
 def _ends_in_digit(text: str) -> bool:
