@@ -1,6 +1,8 @@
 """Exporting: resolve a scope to papers, format them, and write the file atomically.
 
 The command line and the export dialog both come here; neither formats nor writes itself.
+A notes vault is a folder: one Markdown file per paper, each written atomically, what the
+user wrote below the marker kept (readinglist.exporters.vault plans, this module writes).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from readinglist import papers as paper_service
 from readinglist import tags as tag_service
 from readinglist.core import Resolver, Scope, View
 from readinglist.errors import LibraryError
-from readinglist.exporters import FORMATS, ExportOptions
+from readinglist.exporters import FORMATS, VAULT, ExportOptions, vault
 from readinglist.exporters import bundle as bundle_format
 from readinglist.records import ShelfKind
 from readinglist.shelves import Shelves
@@ -53,11 +55,23 @@ def export_title(scope: Scope) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class VaultWritten:
+    """What a vault export did to the folder's files."""
+
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: int
+    stale: tuple[str, ...]  # our files whose papers were not exported: listed, never deleted
+    foreign: tuple[str, ...]  # files readinglist did not write, left beside ours (force)
+
+
+@dataclass(frozen=True, slots=True)
 class ExportResult:
     path: Path | None  # None when the export was only rendered (standard output, clipboard)
     format: str
     papers: int
     size: int  # bytes written
+    vault: VaultWritten | None = None  # a vault export: the folder's files
 
 
 class ExportCancelled(Exception):
@@ -115,6 +129,8 @@ class Exporter:
         spec = FORMATS.get(fmt)
         if spec is None:
             raise LibraryError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
+        if spec.folder:
+            raise LibraryError(f"{spec.label}: a folder of files; give a folder to export to")
         if scope.view is View.SHELF:
             # Headings and the bundle use the shelf's own spelling, not the user's typing.
             scope = replace(scope, key=Shelves(self.library).get(str(scope.key)).name)
@@ -179,9 +195,17 @@ class Exporter:
         *,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        force: bool = False,
     ) -> ExportResult:
-        """Write the export to ``path``; an existing file is replaced only on success."""
+        """Write the export to ``path``; an existing file is replaced only on success.
+
+        For the vault (a folder), see :meth:`export_vault`; ``force`` applies to it only.
+        """
         path = Path(path).expanduser()
+        if fmt == VAULT:
+            return self.export_vault(
+                scope, path, options, force=force, progress=progress, cancelled=cancelled
+            )
         _check_destination(path)
         _check_outside(path, self.library)
         if fmt == "csv":
@@ -193,6 +217,103 @@ class Exporter:
         data = text.encode("utf-8")
         write_atomic(path, data)
         return ExportResult(path, fmt, count, len(data))
+
+    def export_vault(
+        self,
+        scope: Scope,
+        folder: Path,
+        options: ExportOptions | None = None,
+        *,
+        force: bool = False,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ExportResult:
+        """Write one Markdown file per paper into ``folder`` (made when its parent exists).
+
+        Refuses a folder holding files readinglist did not write unless ``force``; papers
+        no longer in the scope keep their files (listed as stale). Each file is replaced
+        atomically; a cancelled export leaves the files written so far, each whole.
+        """
+        folder = Path(folder).expanduser()
+        existing = _vault_files(folder)
+        try:
+            vault.plan([], existing, force=force)  # refuse before loading any paper
+            records = self.records(scope, progress=progress, cancelled=cancelled)
+            options = options or ExportOptions()
+            shown = [
+                replace(
+                    r,
+                    abstract=r.abstract if options.abstracts else "",
+                    note=r.note if options.notes else "",
+                )
+                for r in records
+            ]
+            planned = vault.plan(shown, existing, force=force)
+        except vault.VaultRefused as err:
+            raise LibraryError(f"{folder}: {err} (--force)") from err
+        _check_vault_names(folder, planned)
+        if not folder.is_dir():
+            try:
+                folder.mkdir()
+            except OSError as err:
+                raise LibraryError(f"{folder}: cannot make the folder: {_reason(err)}") from err
+        size = 0
+        for n, file in enumerate(planned.files):
+            if cancelled is not None and cancelled():
+                raise ExportCancelled
+            if file.action != "unchanged":
+                data = file.text.encode("utf-8", "surrogateescape")  # the user's bytes as read
+                write_atomic(folder / file.name, data)
+                size += len(data)
+            if progress is not None and n % CHUNK == 0:
+                progress(n, len(planned.files))
+        if progress is not None:
+            progress(len(planned.files), len(planned.files))
+        written = VaultWritten(
+            created=tuple(f.name for f in planned.files if f.action == "create"),
+            updated=tuple(f.name for f in planned.files if f.action == "update"),
+            unchanged=sum(1 for f in planned.files if f.action == "unchanged"),
+            stale=planned.stale,
+            foreign=planned.foreign,
+        )
+        return ExportResult(folder, VAULT, len(records), size, written)
+
+
+def _vault_files(folder: Path) -> dict[str, str]:
+    """The folder's files by name: Markdown with its text, anything else with no text (so
+    the vault plan counts it as a file readinglist did not write). Hidden entries (an
+    editor's settings, such as ``.obsidian``) and subfolders are not looked at."""
+    if folder.exists() and not folder.is_dir():
+        raise LibraryError(f"{folder}: is a file; a vault is written into a folder")
+    if not folder.is_dir():
+        if not folder.parent.is_dir():
+            raise LibraryError(f"{folder}: cannot export there: {folder.parent} does not exist")
+        return {}
+    files: dict[str, str] = {}
+    try:
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(".") or not entry.is_file():
+                continue
+            if entry.suffix.lower() == ".md":
+                # Not UTF-8? Its bytes come back as they were (surrogateescape) when kept.
+                files[entry.name] = entry.read_bytes().decode("utf-8", "surrogateescape")
+            else:
+                files[entry.name] = ""
+    except OSError as err:
+        raise LibraryError(f"{folder}: cannot read the folder: {_reason(err)}") from err
+    return files
+
+
+def _check_vault_names(folder: Path, planned: vault.VaultPlan) -> None:
+    """Two keys whose files would be one file on a case-insensitive disk are refused."""
+    seen: dict[str, str] = {}
+    for file in planned.files:
+        other = seen.setdefault(file.name.casefold(), file.name)
+        if other != file.name:
+            raise LibraryError(
+                f"{folder}: the citation keys of two papers differ only in case "
+                f"({other}, {file.name}); change one of them"
+            )
 
 
 def _capitalised(text: str) -> str:
@@ -279,6 +400,7 @@ __all__ = [
     "ExportResult",
     "Exporter",
     "Scope",
+    "VaultWritten",
     "export_title",
     "write_atomic",
 ]

@@ -22,7 +22,7 @@ class SourcePaper:
 
     title: str
     abstract: str = ""
-    position: int = 0  # 0-based order in the file
+    position: int = 0  # 0-based place in the file, skipped entries counted: entry position + 1
     authors: tuple[str, ...] = ()  # full names as the source writes them ("Ada Lovelace")
     authors_count: int | None = None  # when only a count is known (digest pages)
     organization: str | None = None

@@ -126,6 +126,8 @@ class PaperRecord:
             "updated_by": self.updated_by,
             "note_author": self.note_author,
             "note_version": self.note_version,
+            "authors": list(self.authors),
+            "arxiv_id": self.arxiv_id,
         }
 
 

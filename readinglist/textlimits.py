@@ -45,6 +45,7 @@ NOTE = Limit("note", 100_000, one_line=False)  # a long essay; a whole paper pas
 TAG = Limit("tag", 100, one_line=True, keyed=True)
 SHELF_NAME = Limit("shelf name", 200, one_line=True, keyed=True)  # the name_key column's size
 ORGANIZATION = Limit("organisation", 200, one_line=True)
+AUTHOR = Limit("author name", 200, one_line=True)  # a person's or a consortium's name
 
 # Cc (C0, DEL, C1) and surrogates.  Tab and newline are kept in free text; for one-line text
 # the whitespace among them is folded into spaces by str.split() before this runs.
@@ -114,6 +115,7 @@ def _too_long(text: str, limit: Limit) -> str | None:
 
 __all__ = [
     "ABSTRACT",
+    "AUTHOR",
     "NOTE",
     "ORGANIZATION",
     "SHELF_NAME",

@@ -1,4 +1,4 @@
-"""The one URL rule: which links text holds, and which links are safe to open.
+"""The one URL rule: which links text holds, which are safe to open, and where a paper lives.
 
 Import (digest abstracts), display (the detail pane) and export (HTML, Markdown) all find
 links with :func:`find_urls`, so one abstract gives the same URLs everywhere. Finding them is
@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import quote_plus, urlsplit
 
 from linkify_it import LinkifyIt
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 WEB_SCHEMES = frozenset({"http", "https"})
 _SENTENCE_PUNCTUATION = ".,;:!?"
@@ -76,4 +80,65 @@ def urls_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.url for f in find_urls(text)))
 
 
-__all__ = ["LINKIFY", "WEB_SCHEMES", "FoundUrl", "find_urls", "urls_in", "web_url"]
+# -- where a paper lives ----------------------------------------------------------------------
+
+ARXIV_ABS = "https://arxiv.org/abs/"
+
+
+def arxiv_page(arxiv_id: str) -> str:
+    """The paper's abstract page on arXiv (an id without version: the latest version)."""
+    return ARXIV_ABS + arxiv_id
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSite:
+    """A scholarly search engine that finds a paper by its title."""
+
+    key: str  # as settings store it
+    label: str  # as menus show it
+    query_url: str  # the title, quoted, goes after it
+
+
+SEARCH_SITES = (
+    SearchSite("scholar", "Google Scholar", "https://scholar.google.com/scholar?q="),
+    SearchSite("semantic", "Semantic Scholar", "https://www.semanticscholar.org/search?q="),
+    SearchSite("arxiv", "arXiv search", "https://arxiv.org/search/?searchtype=all&query="),
+)
+DEFAULT_SEARCH_SITE = SEARCH_SITES[0].key
+
+
+def search_site(key: str | None) -> SearchSite:
+    """The site with this key; the default (Google Scholar) for anything else."""
+    return next((s for s in SEARCH_SITES if s.key == key), SEARCH_SITES[0])
+
+
+def paper_page(
+    title: str, links: Sequence[str], arxiv_id: str | None, site: str | None = None
+) -> str:
+    """Where **O** takes a reader: the arXiv page when the id is known, else the paper's
+    first web link, else a search for its exact title on ``site``."""
+    if arxiv_id:
+        return arxiv_page(arxiv_id)
+    for link in links:
+        url = web_url(link)
+        if url is not None:
+            return url
+    phrase = '"' + " ".join(title.replace('"', " ").split()) + '"'
+    return search_site(site).query_url + quote_plus(phrase)
+
+
+__all__ = [
+    "ARXIV_ABS",
+    "DEFAULT_SEARCH_SITE",
+    "LINKIFY",
+    "SEARCH_SITES",
+    "WEB_SCHEMES",
+    "FoundUrl",
+    "SearchSite",
+    "arxiv_page",
+    "find_urls",
+    "paper_page",
+    "search_site",
+    "urls_in",
+    "web_url",
+]

@@ -29,6 +29,10 @@ Formats:
   csljson       CSL-JSON (Zotero, Pandoc)    ris           RIS (EndNote, Zotero)
   csv           spreadsheet                  json          readinglist bundle (lossless;
                                                            the import command reads it)
+  vault         a notes vault for Obsidian or Logseq: -o names a folder, one Markdown
+                file per paper named by its citation key; re-exporting keeps what you
+                wrote below the marker line; --force writes beside files readinglist
+                did not write
 
 \b
 Examples:
@@ -37,6 +41,7 @@ Examples:
   readinglist export --ids 3,5,8 --ids 12 --format csv -o picks.csv
   readinglist export --query 'diffusion' --format html --no-notes -o diffusion.html
   readinglist export --all --format json -o backup.json
+  readinglist export --tag lora --format vault -o ~/Notes/papers
 
 Without -o the export goes to standard output. With -o the file is written whole or not
 at all: an existing file is replaced only when the export succeeded."""
@@ -77,13 +82,18 @@ def _parse_ids(values: tuple[str, ...]) -> list[int]:
     "-o",
     "--output",
     "path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="Write to this file instead of standard output (a folder for --format vault).",
 )
 @click.option(
     "--abstracts/--no-abstracts", default=True, show_default=True, help="Include abstracts."
 )
 @click.option("--notes/--no-notes", default=True, show_default=True, help="Include your notes.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Vault only: write into a folder that holds files readinglist did not write.",
+)
 @pass_state
 def export(
     state: State,
@@ -96,8 +106,10 @@ def export(
     path: Path | None,
     abstracts: bool,
     notes: bool,
+    force: bool,
 ) -> None:
-    """Export papers to Markdown, HTML, BibTeX, CSL-JSON, RIS, CSV or a JSON bundle."""
+    """Export papers to Markdown, HTML, BibTeX, CSL-JSON, RIS, CSV, a JSON bundle or a
+    notes vault."""
     scopes = [
         Scope.shelf(shelf) if shelf is not None else None,
         Scope.tag(tag) if tag is not None else None,
@@ -113,6 +125,12 @@ def export(
     scope = chosen[0]
     if fmt is None:
         fmt = _format_for(path)
+    if FORMATS[fmt].folder and path is None:
+        raise click.UsageError(f"--format {fmt} writes a folder: give it with -o FOLDER")
+    if not FORMATS[fmt].folder and path is not None and path.is_dir():
+        raise click.UsageError(f"{path} is a folder: give a file name to export to")
+    if force and not FORMATS[fmt].folder:
+        raise click.UsageError("--force is for --format vault only")
     options = ExportOptions(abstracts=abstracts, notes=notes, generated=dt.date.today())
     exporter = Exporter(state.library)
     with user_errors():
@@ -131,6 +149,7 @@ def export(
                 path,
                 options,
                 progress=lambda done, total: bar(done * 100 // total if total else 100),
+                force=force,
             )
     click.echo(
         terminal.clean(
@@ -138,13 +157,19 @@ def export(
             f"({scope.describe()}) to {result.path} as {FORMATS[fmt].label}"
         )
     )
+    if result.vault is not None:
+        output.print_vault(result.vault)
 
 
 def _format_for(path: Path | None) -> str:
     if path is None:
         return "md"
+    if path.is_dir():
+        raise click.UsageError(
+            f"{path} is a folder: give --format vault to write a notes vault into it"
+        )
     suffix = path.suffix.lower()
-    matches = [f.name for f in FORMATS.values() if f.extension == suffix]
+    matches = [f.name for f in FORMATS.values() if suffix and f.extension == suffix]
     if suffix == ".json":
         raise click.UsageError(
             "a .json file can be CSL-JSON or a readinglist bundle: "

@@ -19,6 +19,7 @@ from readinglist.cli.terminal import clean
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
+    from readinglist.export import VaultWritten
     from readinglist.importing import ImportResult
     from readinglist.records import LibrarySummary, PaperRecord, ShelfInfo
 
@@ -64,6 +65,24 @@ def print_import(result: ImportResult) -> None:
     )
 
 
+def print_vault(written: VaultWritten) -> None:
+    """What a vault export did: files made and updated, and what it left alone."""
+    click.echo(
+        f"  {len(written.created)} new, {len(written.updated)} updated, "
+        f"{written.unchanged} unchanged"
+    )
+    if written.stale:
+        click.secho(
+            f"  {len(written.stale)} file(s) of papers no longer exported were kept: "
+            + ", ".join(written.stale[:10])
+            + (" ..." if len(written.stale) > 10 else ""),
+            fg="yellow",
+            err=True,
+        )
+    if written.foreign:
+        click.echo(f"  {len(written.foreign)} file(s) readinglist did not write were left alone")
+
+
 def print_papers(records: Sequence[PaperRecord], *, numbered: bool = False) -> None:
     """One line per paper, never wider than the terminal (the title is clipped)."""
     if not records:
@@ -100,6 +119,10 @@ def print_paper(r: PaperRecord) -> None:
     if r.trashed:
         meta.append("in the Trash")
     click.echo(" · ".join(meta))
+    if r.authors:
+        click.echo(f"Authors: {', '.join(r.authors)}")
+    if r.arxiv_id:
+        click.echo(f"arXiv: {r.arxiv_id}")
     if r.tags:
         click.echo(clean(f"Tags: {', '.join(r.tags)}"))
     if r.shelves:

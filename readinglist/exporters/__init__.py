@@ -17,10 +17,12 @@ class Format:
     name: str  # as the command line spells it: --format NAME
     label: str  # as the export dialog shows it
     extension: str
-    render: Renderer | None  # None: the bundle, which needs more than records (see export.py)
+    render: Renderer | None  # None: the bundle and the vault, which need more than records
+    folder: bool = False  # written into a folder (the vault), not one file
 
 
 BUNDLE = "json"
+VAULT = "vault"
 
 FORMATS: dict[str, Format] = {
     f.name: f
@@ -33,6 +35,7 @@ FORMATS: dict[str, Format] = {
         Format("ris", "RIS (EndNote, Zotero, Mendeley)", ".ris", ris.render),
         Format("csv", "Spreadsheet (CSV)", ".csv", csvfmt.render),
         Format(BUNDLE, "readinglist bundle (JSON, lossless)", ".json", None),
+        Format(VAULT, "Notes vault (Obsidian, Logseq): a folder", "", None, folder=True),
     )
 }
 
@@ -47,4 +50,4 @@ def render(records: Sequence[PaperRecord], fmt: str, options: ExportOptions) -> 
     return spec.render(records, options)
 
 
-__all__ = ["BUNDLE", "FORMATS", "ExportOptions", "Format", "Renderer", "render"]
+__all__ = ["BUNDLE", "FORMATS", "VAULT", "ExportOptions", "Format", "Renderer", "render"]

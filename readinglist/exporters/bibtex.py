@@ -151,5 +151,10 @@ def _entry(key: str, r: PaperRecord, options: ExportOptions) -> str:
         links = [ARXIV_ABS + r.arxiv_id]
     if links:
         fields.append(("url", "{" + links[0].translate(_URL_TABLE) + "}"))
+    if len(links) > 1:
+        # BibTeX has one url; BibDesk's numbered fields carry them all (styles ignore them).
+        fields += [
+            (f"bdsk-url-{n}", "{" + u.translate(_URL_TABLE) + "}") for n, u in enumerate(links, 1)
+        ]
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@misc{{{key},\n{body},\n}}\n"

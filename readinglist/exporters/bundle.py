@@ -72,6 +72,9 @@ class BundlePaper:
     note: str
     note_updated: dt.datetime | None
     sightings: tuple[BundleSighting, ...]
+    # Added in readinglist 0.x without a version bump: optional, () and None when absent.
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,8 @@ def _paper(r: PaperRecord, digests: Mapping[int, BundleDigest]) -> BundlePaper:
             for s in r.digests
             if s.digest_id in digests
         ),
+        authors=r.authors,
+        arxiv_id=r.arxiv_id,
     )
 
 
@@ -229,6 +234,8 @@ def _paper_json(ref: int, p: BundlePaper) -> dict[str, Any]:
         "year_inferred": p.year_inferred,
         "upvotes": p.upvotes,
         "authors_count": p.authors_count,
+        "authors": list(p.authors),
+        "arxiv_id": p.arxiv_id,
         "organization": p.organization,
         "links": list(p.links),
         "incomplete": p.incomplete,
@@ -377,6 +384,8 @@ def _read_paper(p: _Reader, hashes: set[str]) -> BundlePaper | None:
         note=note,
         note_updated=note_updated,
         sightings=tuple(sightings),
+        authors=_authors(p),
+        arxiv_id=_arxiv_id(p),
     )
 
 
@@ -390,6 +399,28 @@ def _note(p: _Reader) -> tuple[str, dt.datetime | None]:
         p.warn(err.where, f"{err.reason}: note left out")
         return "", None
     return body, note.optional_timestamp("updated")
+
+
+_ARXIV_ID = 64  # the papers.arxiv_id column; real ids are at most 20 characters
+
+
+def _authors(p: _Reader) -> tuple[str, ...]:
+    """Author names (optional: bundles before they were kept have none)."""
+    names = []
+    for n, raw in enumerate(p.text_list("authors")):
+        cleaned = textlimits.clean(raw, textlimits.AUTHOR)
+        if cleaned.too_long or not cleaned.text:
+            p.warn(f"{p.where('authors')}[{n}]", f"{cleaned.too_long or 'empty'}: name left out")
+        else:
+            names.append(cleaned.text)
+    return tuple(names)
+
+
+def _arxiv_id(p: _Reader) -> str | None:
+    value = p.optional_text("arxiv_id")
+    if value is not None and (len(value) > _ARXIV_ID or value.split() != [value]):
+        raise BundleFormatError(f"{p.where('arxiv_id')}: expected an arXiv id (2403.01234)")
+    return value
 
 
 def _links(p: _Reader) -> tuple[str, ...]:

@@ -38,6 +38,9 @@ def items(records: Sequence[PaperRecord], options: ExportOptions) -> list[dict[s
             links = links or [ARXIV_ABS + r.arxiv_id]
         if links:
             item["URL"] = links[0]
+        if len(links) > 1:
+            # CSL has one URL; "custom" is CSL-JSON's place for what it has no variable for.
+            item["custom"] = {"links": links}
         out.append(item)
     return out
 

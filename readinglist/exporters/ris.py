@@ -33,9 +33,13 @@ def render(records: Sequence[PaperRecord], options: ExportOptions) -> str:
 
 
 def _last_first(full: str) -> str:
-    """RIS names are "Last, First": the last word of a full name is the family name."""
-    first, _, last = full.rpartition(" ")
-    return f"{last}, {first}" if first and "," not in full else full
+    """RIS names are "Last, First[, Suffix]": the last word before any suffix ("Jr.") is
+    the family name."""
+    name, comma, suffix = full.partition(", ")
+    first, _, last = name.rpartition(" ")
+    if not first or "," in name or "," in suffix:
+        return full
+    return f"{last}, {first}" + (f", {suffix}" if comma else "")
 
 
 def _reference(key: str, r: PaperRecord, options: ExportOptions) -> list[str]:

@@ -87,7 +87,7 @@ def read(data: bytes) -> SourceFile:
             warnings.append(f"{where}: skipped, not valid BibTeX ({reason})")
             continue
         try:
-            paper = _paper(block, len(papers))
+            paper = _paper(block, number - 1)
         except (ValueError, TypeError, RecursionError) as err:
             warnings.append(f"{where}: skipped ({err})")
             continue
@@ -132,6 +132,7 @@ def _paper(entry: Entry, position: int) -> SourcePaper | None:
     eprint = _text(entry, "eprint")
     prefix = (_text(entry, "archiveprefix") or _text(entry, "eprinttype")).lower()
     url = _url(_field(entry, "url"))
+    more = [_url(_field(entry, f"bdsk-url-{n}")) for n in range(1, _numbered(entry) + 1)]
     # eprint when it is an arXiv one; else an arXiv URL, DOI, or "arXiv:..." in the journal or
     # the note (Zotero writes "arXiv:2403.01234 [cs]" to note, Google Scholar to journal).
     found = (arxiv_id(eprint) if prefix in {"arxiv", ""} else None) or first_arxiv_id(
@@ -148,7 +149,7 @@ def _paper(entry: Entry, position: int) -> SourcePaper | None:
         position=position,
         authors=_authors(_field(entry, "author")),
         published=date if _field(entry, "year") or _field(entry, "date") else None,
-        links=web_links([url]),
+        links=web_links([url, *more]),
         arxiv_id=found,
         citekey=entry.key or None,
         tags=tuple(t for t in (clean(k) for k in re.split(r"[,;]", keywords)) if t),
@@ -156,9 +157,22 @@ def _paper(entry: Entry, position: int) -> SourcePaper | None:
     )
 
 
+def _numbered(entry: Entry) -> int:
+    """How many ``bdsk-url-N`` fields (BibDesk's list of a paper's links) the entry has."""
+    numbers = [int(m[1]) for f in entry.fields if (m := _BDSK_URL.match(f.key.lower()))]
+    return max(numbers, default=0)
+
+
+_BDSK_URL = re.compile(r"^bdsk-url-([0-9]{1,3})$")
+# What writers percent-encode in a BibTeX URL because BibTeX or LaTeX would read it: the
+# same address either way, given back as the characters (readinglist writes them so).
+_URL_ESCAPES = {"%7e": "~", "%7b": "{", "%7d": "}", "%5c": "\\"}
+
+
 def _url(raw: str) -> str:
-    # URLs are verbatim but for BibTeX's escapes; %7E is ~ (RFC 3986 unreserved characters).
-    return re.sub(r"\\([%#&_$])", r"\1", raw.strip()).replace("%7E", "~").replace("%7e", "~")
+    # URLs are verbatim but for BibTeX's escapes.
+    text = re.sub(r"\\([%#&_$])", r"\1", raw.strip())
+    return re.sub(r"%(?:7[ebdEBD]|5[cC])", lambda m: _URL_ESCAPES[m[0].lower()], text)
 
 
 def _authors(raw: str) -> tuple[str, ...]:

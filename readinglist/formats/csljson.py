@@ -29,7 +29,7 @@ def read_items(doc: Any, text_fingerprint: str, warnings: list[str]) -> SourceFi
         if not title:
             warnings.append(f"entry {number}: skipped, it has no title")
             continue
-        papers.append(_paper(item, title, len(papers)))
+        papers.append(_paper(item, title, number - 1))
     if not papers:
         raise FormatError("no CSL item with a title" + (f" ({warnings[-1]})" if warnings else ""))
     return SourceFile(
@@ -47,6 +47,8 @@ def _text(value: object) -> str:
 
 def _paper(item: dict[str, Any], title: str, position: int) -> SourcePaper:
     url = _text(item.get("URL"))
+    custom = item.get("custom")
+    more = custom.get("links") if isinstance(custom, dict) else None
     keywords = _text(item.get("keyword"))
     return SourcePaper(
         title=title,
@@ -54,13 +56,14 @@ def _paper(item: dict[str, Any], title: str, position: int) -> SourcePaper:
         position=position,
         authors=_names(item.get("author")),
         published=_issued(item.get("issued")),
-        links=web_links([url]),
+        links=web_links([url, *(_text(u) for u in (more if isinstance(more, list) else []))]),
+        # The ids a writer states first; a URL may be a link to another paper.
         arxiv_id=first_arxiv_id(
             [
-                url,
-                _text(item.get("DOI")),
                 _text(item.get("number")),
+                _text(item.get("DOI")),
                 _text(item.get("archive_location")),
+                url,
             ]
         ),
         citekey=_citekey(item),

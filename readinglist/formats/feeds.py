@@ -56,7 +56,7 @@ def read(data: bytes, kind: str) -> SourceFile:
     warnings: list[str] = []
     papers: list[SourcePaper] = []
     for number, entry in enumerate(feed.entries, 1):
-        paper = _paper(entry, len(papers))
+        paper = _paper(entry, number - 1)
         if paper is None:
             warnings.append(f"entry {number}: skipped, it has no title")
             continue

@@ -57,7 +57,7 @@ def read_list(doc: Any, text_fingerprint: str, warnings: list[str], fmt: str) ->
             SourcePaper(
                 title=title,
                 abstract=abstract,
-                position=len(papers),
+                position=number - 1,
                 authors=tuple(
                     n
                     for a in paper.get("authors") or []

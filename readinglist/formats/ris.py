@@ -39,7 +39,7 @@ def read(data: bytes) -> SourceFile:
     papers: list[SourcePaper] = []
     for number, record in enumerate(records, 1):
         line = starts[number - 1] if number <= len(starts) else 0
-        paper = _paper(record, len(papers))
+        paper = _paper(record, number - 1)
         if paper is None:
             warnings.append(f"entry {number} (line {line}): skipped, it has no title")
             continue
@@ -118,7 +118,8 @@ def _paper(record: dict[str, Any], position: int) -> SourcePaper | None:
         authors=tuple(n for n in (full_name(a) for a in authors) if n),
         published=published,
         links=web_links(urls),
-        arxiv_id=first_arxiv_id([*urls, _first(record, "doi"), _first(record, "number")]),
+        # The ids a writer states first; a URL may be a link to another paper.
+        arxiv_id=first_arxiv_id([_first(record, "doi"), _first(record, "number"), *urls]),
         citekey=clean(_first(record, "id")) or None,
         tags=tuple(t for t in (clean(k) for k in _list(record, "keywords")) if t),
         note=note_text("\n\n".join(_list(record, "notes", "research_notes"))),

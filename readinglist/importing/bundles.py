@@ -14,7 +14,7 @@ from sqlalchemy import select
 from readinglist import shelves as shelf_service
 from readinglist import tags as tag_service
 from readinglist.digest import title_key
-from readinglist.importing.merging import PaperState, merge_note
+from readinglist.importing.merging import PaperState, add_tags, merge_note
 from readinglist.incoming import SourcePaper
 from readinglist.records import ShelfKind
 from readinglist.store.models import Digest, Shelf, Sighting, utcnow
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from readinglist.core import LibraryHandle, Transaction
     from readinglist.exporters.bundle import Bundle, BundleDigest, BundlePaper, BundleShelf
     from readinglist.importing.reports import FileReport
-    from readinglist.store.models import Paper, Tag
+    from readinglist.store.models import Paper
 
 FORMAT = "bundle"
 
@@ -38,6 +38,8 @@ def source_of(item: BundlePaper) -> tuple[SourcePaper, PaperState]:
         title=item.title,
         abstract=item.abstract,
         authors_count=item.authors_count,
+        authors=item.authors,
+        arxiv_id=item.arxiv_id,
         organization=item.organization,
         published=item.published,
         year_inferred=item.year_inferred,
@@ -58,19 +60,14 @@ def source_of(item: BundlePaper) -> tuple[SourcePaper, PaperState]:
 
 def describe(library: LibraryHandle, bundle: Bundle, fingerprint: str, report: FileReport) -> None:
     """What importing the bundle would do, without writing anything."""
-    from readinglist.importing.importer import known_keys
+    from readinglist.importing.importer import count_known
 
     report.format = FORMAT
     report.entries = len(bundle.papers)
     report.warnings = list(bundle.warnings)
-    keys = list(dict.fromkeys(title_key(p.title) for p in bundle.papers))
     with library.read() as session:
-        known = known_keys(session, keys)
+        count_known(session, [source_of(p)[0] for p in bundle.papers], report)
         shelves = {s.name_key for s in session.scalars(select(Shelf))}
-    report.new_keys = [k for k in keys if k not in known]
-    report.new = len(report.new_keys)
-    report.duplicates = report.entries - report.new
-    report.in_trash = sum(1 for k in keys if known.get(k))
     created = [s.name for s in bundle.shelves if title_key(s.name) not in shelves]
     _say_created(report, created)
     report.content_hash = fingerprint
@@ -89,13 +86,13 @@ def land(tx: Transaction, bundle: Bundle, report: FileReport) -> None:
         title_key(name): tag_service.get_or_create(tx.session, name, color=colors.get(name))
         for name in [*(t for p in bundle.papers for t in p.tags), *colors]
     }
-    papers = find_papers(tx, [title_key(p.title) for p in bundle.papers])
+    landing = [source_of(p) for p in bundle.papers]
+    papers = find_papers(tx, [src for src, _ in landing])
     now = utcnow()
     ids: list[int] = []
-    for item in bundle.papers:
-        src, state = source_of(item)
+    for item, (src, state) in zip(bundle.papers, landing, strict=True):
         paper = land_paper(tx, papers, src, report, now, state)
-        changed = _add_tags(paper, [tags[title_key(t)] for t in item.tags])
+        changed = add_tags(paper, [tags[title_key(t)] for t in item.tags])
         changed |= merge_note(tx.session, paper, item.note, item.note_updated or item.updated)
         _add_sightings(tx.session, paper, item, digests)
         if changed and paper.id not in report.new_ids:
@@ -107,13 +104,6 @@ def land(tx: Transaction, bundle: Bundle, report: FileReport) -> None:
         _merge_shelf(tx, shelf, [ids[n] for n in shelf.papers], report, created)
     _say_created(report, created)
     report.paper_ids = list(dict.fromkeys(ids))
-
-
-def _add_tags(paper: Paper, tags: Sequence[Tag]) -> bool:
-    have = {t.id for t in paper.tags}
-    new = list({t.id: t for t in tags if t.id not in have}.values())
-    paper.tags.extend(new)
-    return bool(new)
 
 
 def _add_sightings(

@@ -1,10 +1,13 @@
 """Importing files and pasted text: one transaction per file, one set of merge rules.
 
-Every kind of file (digest text today, bundles, and each further format) lands the same
-way: under the import lock (shared libraries), retried when a colleague's simultaneous
-import got there first, papers matched by their title key, made by the one factory and
-merged by the one rule set (:mod:`readinglist.importing.merging`). A file imports whole or
-not at all; a bad file gets a report naming the reason and never stops the others.
+Every kind of file (digests, arXiv feeds, Hugging Face daily papers, BibTeX, RIS, CSL-JSON,
+bundles) lands the same way: under the import lock (shared libraries), retried when a
+colleague's simultaneous import got there first, papers matched by their arXiv id and else
+by their title key, made by the one factory and merged by the one rule set
+(:mod:`readinglist.importing.merging`). Listings (digests, feeds, daily papers) record where
+each paper was seen; reference files add papers, tags and notes without sightings. A file
+imports whole or not at all; a bad file gets a report naming the reason and never stops the
+others.
 """
 
 from __future__ import annotations
@@ -17,10 +20,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from readinglist import tags as tag_service
 from readinglist.digest import title_key
 from readinglist.errors import LibraryError
 from readinglist.importing import bundles, sources
-from readinglist.importing.merging import FRESH, PaperState, merge, new_paper
+from readinglist.importing.merging import (
+    FRESH,
+    PaperState,
+    add_tags,
+    merge,
+    merge_note,
+    new_paper,
+)
 from readinglist.importing.reports import FileReport, ImportResult
 from readinglist.importing.sources import BundleFile
 from readinglist.store.engine import advisory_lock, is_conflict
@@ -89,16 +100,12 @@ class Importer:
         report.entries = len(source.papers)
         report.warnings = list(source.warnings)
         report.content_hash = source.fingerprint
-        keys = [title_key(p.title) for p in source.papers]
         with self.library.read() as session:
-            if session.scalar(select(DigestRow.id).where(_same_content(source)).limit(1)):
+            if source.listing and session.scalar(
+                select(DigestRow.id).where(_same_content(source)).limit(1)
+            ):
                 report.already_imported = True
-            known = known_keys(session, keys)
-        distinct = dict.fromkeys(keys)
-        report.new_keys = [k for k in distinct if k not in known]
-        report.new = len(report.new_keys)
-        report.duplicates = report.entries - report.new
-        report.in_trash = sum(1 for k in distinct if known.get(k))
+            count_known(session, source.papers, report)
         if report.already_imported:
             report.new, report.duplicates, report.new_keys = 0, report.entries, []
 
@@ -193,39 +200,52 @@ class Importer:
         report.format = source.format
         report.entries = len(source.papers)
         report.warnings = list(source.warnings)
-        existing = tx.session.scalar(select(DigestRow).where(_same_content(source)).limit(1))
-        if existing is not None:
-            report.already_imported = True
-            report.duplicates = report.entries
-            report.warnings.append(
-                f"already imported on {existing.imported_at:%Y-%m-%d} "
-                f"as {existing.file_name}: nothing added"
+        digest: DigestRow | None = None
+        if source.listing:
+            existing = tx.session.scalar(select(DigestRow).where(_same_content(source)).limit(1))
+            if existing is not None:
+                report.already_imported = True
+                report.duplicates = report.entries
+                report.warnings.append(
+                    f"already imported on {existing.imported_at:%Y-%m-%d} "
+                    f"as {existing.file_name}: nothing added"
+                )
+                return
+            digest = DigestRow(
+                file_name=file_name,
+                content_hash=source.fingerprint,
+                date_label=source.date_label,
+                date=source.date,
+                entry_count=len(source.papers),
+                imported_at=utcnow(),
             )
-            return
-        digest = DigestRow(
-            file_name=file_name,
-            content_hash=source.fingerprint,
-            date_label=source.date_label,
-            date=source.date,
-            entry_count=len(source.papers),
-            imported_at=utcnow(),
-        )
-        tx.session.add(digest)
-        tx.session.flush()
-        papers = find_papers(tx, [title_key(p.title) for p in source.papers])
+            tx.session.add(digest)
+            tx.session.flush()
+        papers = find_papers(tx, source.papers)
+        tags = {
+            title_key(name): tag_service.get_or_create(tx.session, name)
+            for name in dict.fromkeys(t for p in source.papers for t in p.tags)
+        }
         now = utcnow()
         for n, src in enumerate(source.papers):
             if cancelled is not None and n % 200 == 0 and cancelled():
                 raise ImportCancelled
             paper = land_paper(tx, papers, src, report, now)
-            tx.session.add(
-                Sighting(
-                    paper_id=paper.id,
-                    digest_id=digest.id,
-                    position=src.position,
-                    upvotes=src.upvotes,
+            if digest is not None:
+                tx.session.add(
+                    Sighting(
+                        paper_id=paper.id,
+                        digest_id=digest.id,
+                        position=src.position,
+                        upvotes=src.upvotes,
+                    )
                 )
-            )
+            # A reference file's own additions: its keywords as tags, its annotation as a note.
+            # TODO(issue 17): keep src.citekey once papers have their citation key column.
+            changed = add_tags(paper, [tags[title_key(t)] for t in src.tags])
+            changed |= merge_note(tx.session, paper, src.note, now)
+            if changed and paper.id not in report.new_ids:
+                paper.updated_at = now
             report.paper_ids.append(paper.id)
         report.paper_ids = list(dict.fromkeys(report.paper_ids))
 
@@ -233,22 +253,43 @@ class Importer:
 # -- shared by every kind of file ----------------------------------------------------------------
 
 
-def find_papers(tx: Transaction, keys: Sequence[str]) -> dict[str, Paper]:
-    """The library's papers with these title keys, by key (a chunk per query)."""
-    wanted = list(dict.fromkeys(keys))
-    found: dict[str, Paper] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        found.update(
-            (p.title_key, p)
-            for p in tx.session.scalars(select(Paper).where(Paper.title_key.in_(chunk)))
-        )
-    return found
+class KnownPapers:
+    """The library's papers an import may meet, by arXiv id and by title key.
+
+    The arXiv id comes first: a paper seen once under a title and once under its arXiv id
+    with a changed title is one paper.
+    """
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Paper] = {}
+        self.by_arxiv: dict[str, Paper] = {}
+
+    def add(self, paper: Paper) -> None:
+        self.by_key.setdefault(paper.title_key, paper)
+        if paper.arxiv_id:
+            self.by_arxiv.setdefault(paper.arxiv_id, paper)
+
+    def find(self, src: SourcePaper, key: str) -> Paper | None:
+        found = self.by_arxiv.get(src.arxiv_id) if src.arxiv_id else None
+        return found or self.by_key.get(key)
+
+
+def find_papers(tx: Transaction, srcs: Sequence[SourcePaper]) -> KnownPapers:
+    """The library's papers that ``srcs`` name, by arXiv id or title key (a chunk per query)."""
+    known = KnownPapers()
+    keys = list(dict.fromkeys(title_key(p.title) for p in srcs))
+    ids = list(dict.fromkeys(p.arxiv_id for p in srcs if p.arxiv_id))
+    for column, wanted in ((Paper.arxiv_id, ids), (Paper.title_key, keys)):
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for paper in tx.session.scalars(select(Paper).where(column.in_(chunk))):
+                known.add(paper)
+    return known
 
 
 def land_paper(
     tx: Transaction,
-    papers: dict[str, Paper],
+    papers: KnownPapers,
     src: SourcePaper,
     report: FileReport,
     now: dt.datetime,
@@ -256,12 +297,12 @@ def land_paper(
 ) -> Paper:
     """The library's paper for ``src``: merged into the one it has, or made new."""
     key = title_key(src.title)
-    paper = papers.get(key)
+    paper = papers.find(src, key)
     if paper is None:
         paper = new_paper(src, key, now, state)
         tx.session.add(paper)
         tx.session.flush()
-        papers[key] = paper
+        papers.add(paper)
         report.new += 1
         report.new_ids.append(paper.id)
         return paper
@@ -270,21 +311,45 @@ def land_paper(
         report.in_trash += 1
     if merge(paper, src, state) and paper.id not in report.new_ids:
         paper.updated_at = now
+    papers.add(paper)  # it may have gained an arXiv id
     return paper
 
 
-def known_keys(session: Session, keys: Sequence[str]) -> dict[str, bool]:
-    """Title keys already in the library, each with whether that paper is in the Trash."""
-    known: dict[str, bool] = {}
-    wanted = list(dict.fromkeys(keys))
-    for start in range(0, len(wanted), CHUNK):
+def count_known(session: Session, srcs: Sequence[SourcePaper], report: FileReport) -> None:
+    """A preview's figures: new papers (their title keys, for chain_previews), known ones,
+    and known ones in the Trash; papers are matched as importing matches them."""
+    keys = [title_key(p.title) for p in srcs]
+    by_key: dict[str, tuple[int, bool]] = {}
+    by_arxiv: dict[str, tuple[int, bool]] = {}
+    ids = list(dict.fromkeys(p.arxiv_id for p in srcs if p.arxiv_id))
+    wanted_keys = list(dict.fromkeys(keys))
+    for start in range(0, max(len(wanted_keys), len(ids)), CHUNK):
         rows = session.execute(
-            select(Paper.title_key, Paper.deleted_at).where(
-                Paper.title_key.in_(wanted[start : start + CHUNK])
+            select(Paper.id, Paper.title_key, Paper.arxiv_id, Paper.deleted_at).where(
+                Paper.title_key.in_(wanted_keys[start : start + CHUNK])
+                | Paper.arxiv_id.in_(ids[start : start + CHUNK])
             )
         )
-        known.update((k, d is not None) for k, d in rows)
-    return known
+        for paper_id, key, arxiv, deleted in rows:
+            by_key[key] = (paper_id, deleted is not None)
+            if arxiv:
+                by_arxiv.setdefault(arxiv, (paper_id, deleted is not None))
+    new_keys: dict[str, None] = {}
+    new_arxiv: set[str] = set()
+    trashed: set[int] = set()
+    for src, key in zip(srcs, keys, strict=True):
+        found = (by_arxiv.get(src.arxiv_id) if src.arxiv_id else None) or by_key.get(key)
+        if found is not None:
+            if found[1]:
+                trashed.add(found[0])
+        elif key not in new_keys and not (src.arxiv_id and src.arxiv_id in new_arxiv):
+            new_keys[key] = None
+        if found is None and src.arxiv_id:
+            new_arxiv.add(src.arxiv_id)
+    report.new_keys = list(new_keys)
+    report.new = len(report.new_keys)
+    report.duplicates = len(srcs) - report.new
+    report.in_trash = len(trashed)
 
 
 def chain_previews(reports: Sequence[FileReport]) -> list[FileReport]:
@@ -331,8 +396,9 @@ __all__ = [
     "FileProgress",
     "ImportCancelled",
     "Importer",
+    "KnownPapers",
     "chain_previews",
+    "count_known",
     "find_papers",
-    "known_keys",
     "land_paper",
 ]

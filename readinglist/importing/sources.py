@@ -1,22 +1,26 @@
 """Reading what an import is given: a file or pasted text, recognised by its content.
 
 A file is a readinglist bundle (lossless JSON) or a source of papers read into a
-:class:`~readinglist.incoming.SourceFile`: today digest text; the readers of other formats
-plug in here. Nothing is written; a file that cannot be read raises ImportRefused with a
-reason fit for the user.
+:class:`~readinglist.incoming.SourceFile`: digest text (readinglist.digest), or any kind
+readinglist.formats reads (arXiv feeds, Hugging Face daily papers, BibTeX, RIS, CSL-JSON),
+whatever the file's name. Papers then meet the library's text limits: what is over a limit
+is left out with a warning naming its entry. Nothing is written; a file that cannot be read
+raises ImportRefused with a reason fit for the user.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from readinglist import formats, textlimits
 from readinglist.digest import MAX_DIGEST_BYTES, DigestError, parse_bytes
 from readinglist.errors import LibraryError
 from readinglist.exporters.bundle import Bundle, BundleFormatError, loads
+from readinglist.exporters.bundle import looks_like as looks_like_bundle
+from readinglist.formats.common import capped
 from readinglist.incoming import SourceFile, SourcePaper
 
 if TYPE_CHECKING:
@@ -26,8 +30,10 @@ if TYPE_CHECKING:
 
 MAX_BUNDLE_BYTES = 1 << 30
 """A whole-library bundle of 100,000 papers is a few hundred MB; more is not a bundle."""
+MAX_FILE_BYTES = formats.MAX_FILE_BYTES
+"""Any other file: a reference file of a 40,000-paper library (a digest is far smaller)."""
 SNIFF_BYTES = 4096
-_SNIFF = re.compile(rb'^\s*\{\s*"format"\s*:\s*"readinglist-bundle"')
+LINK = textlimits.Limit("link", 2_000, one_line=True)  # no page has a longer address
 
 
 class ImportRefused(LibraryError):
@@ -46,10 +52,92 @@ class BundleFile:
 def read_path(path: Path) -> SourceFile | BundleFile:
     """Read one file as whatever its content shows it is."""
     data = _read(path)
-    if looks_like_bundle(data):
+    kind = formats.detect(data)
+    if kind == formats.BUNDLE:
         return BundleFile(read_bundle(data), fingerprint(data))
-    mtime = _mtime(path)
-    return digest_source(data, reference=min(mtime, dt.date.today()))
+    if kind == formats.DIGEST:
+        if len(data) > MAX_DIGEST_BYTES:
+            raise ImportRefused(
+                f"too large for a digest ({len(data) / 1e6:.0f} MB, limit "
+                f"{MAX_DIGEST_BYTES / 1e6:.0f} MB)"
+            )
+        mtime = _mtime(path)
+        return digest_source(data, reference=min(mtime, dt.date.today()))
+    try:
+        return fitted(formats.read(data, kind))
+    except formats.FormatError as err:
+        raise ImportRefused(f"{_KIND_NAMES.get(kind, kind)}: {err}") from err
+
+
+_KIND_NAMES = {
+    formats.BIBTEX: "BibTeX",
+    formats.RIS: "RIS",
+    formats.CSL_JSON: "CSL-JSON",
+    formats.ARXIV_ATOM: "arXiv Atom feed",
+    formats.ARXIV_RSS: "RSS feed",
+    formats.HF_DAILY: "Hugging Face daily papers",
+    formats.HF_DAILY_PAGE: "web page",
+    formats.JSON: "JSON",
+}
+
+
+def fitted(source: SourceFile) -> SourceFile:
+    """The source's papers within the library's text limits (readinglist.textlimits).
+
+    A title or abstract over its limit leaves its entry out; a tag, author name, link or
+    note over its limit leaves only itself out. Each leaving-out is a warning naming the
+    entry; a file none of whose papers fits is refused.
+    """
+    warnings = list(source.warnings)
+    papers = []
+    for paper in source.papers:
+        where = f"entry {paper.position + 1}"
+        problem = next(
+            (
+                too_long
+                for text, limit in (
+                    (paper.title, textlimits.TITLE),
+                    (paper.abstract, textlimits.ABSTRACT),
+                )
+                if (too_long := textlimits.clean(text, limit).too_long)
+            ),
+            None,
+        )
+        if problem is not None:
+            warnings.append(f"{where}: {problem}: left out")
+            continue
+        papers.append(_fit_parts(paper, where, warnings))
+    if not papers:
+        raise ImportRefused("no paper in the file fits: " + "; ".join(warnings[-3:]))
+    return replace(source, papers=tuple(papers), warnings=capped(warnings))
+
+
+def _fit_parts(paper: SourcePaper, where: str, warnings: list[str]) -> SourcePaper:
+    """The paper without the tags, names, links or note that are over their limits."""
+    tags = [t for raw in paper.tags for t in raw.split(",")]  # commas separate tags
+    kept: dict[str, list[str]] = {}
+    for what, values, limit in (
+        ("tag", tags, textlimits.TAG),
+        ("author", paper.authors, textlimits.AUTHOR),
+        ("link", paper.links, LINK),
+    ):
+        kept[what] = []
+        for value in values:
+            cleaned = textlimits.clean(value, limit)
+            if cleaned.too_long:
+                warnings.append(f"{where}: {cleaned.too_long}: {what} left out")
+            elif cleaned.text:
+                kept[what].append(cleaned.text)
+    note = textlimits.clean(paper.note, textlimits.NOTE)
+    if note.too_long:
+        warnings.append(f"{where}: {note.too_long}: note left out")
+    return replace(
+        paper,
+        tags=tuple(kept["tag"]),
+        authors=tuple(kept["author"]),
+        links=tuple(kept["link"]),
+        note="" if note.too_long else note.text,
+    )
 
 
 def read_text(text: str) -> SourceFile:
@@ -58,11 +146,6 @@ def read_text(text: str) -> SourceFile:
     if len(data) > MAX_DIGEST_BYTES:
         raise ImportRefused("too large for a digest")
     return digest_source(data, reference=dt.date.today())
-
-
-def looks_like_bundle(data: bytes) -> bool:
-    """Whether the data starts like a bundle: a JSON object whose first key is its format."""
-    return bool(_SNIFF.match(data[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")))
 
 
 def read_bundle(data: bytes) -> Bundle:
@@ -120,11 +203,11 @@ def _read(path: Path) -> bytes:
     data, size = b"", 0
     try:
         if path.is_dir():
-            raise ImportRefused("is a directory, not a digest file")
+            raise ImportRefused("is a directory, not a file of papers")
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
             bundle = looks_like_bundle(head)
-            limit = MAX_BUNDLE_BYTES if bundle else MAX_DIGEST_BYTES
+            limit = MAX_BUNDLE_BYTES if bundle else MAX_FILE_BYTES
             size = path.stat().st_size
             if size <= limit:
                 # Read at most one byte past the limit: the file may grow after stat().
@@ -136,7 +219,7 @@ def _read(path: Path) -> bytes:
     except OSError as err:
         raise ImportRefused(err.strerror or str(err)) from err
     if size > limit or len(data) > limit:
-        what = "a bundle" if bundle else "a digest"
+        what = "a bundle" if bundle else "a file of papers"
         raise ImportRefused(
             f"too large for {what} ({max(size, len(data)) / 1e6:.0f} MB, limit "
             f"{limit / 1e6:.0f} MB)"
@@ -156,6 +239,7 @@ __all__ = [
     "ImportRefused",
     "digest_source",
     "fingerprint",
+    "fitted",
     "looks_like_bundle",
     "read_bundle",
     "read_path",

@@ -66,6 +66,8 @@ def to_record(p: Paper) -> PaperRecord:
         authors_count=p.authors_count,
         organization=p.organization,
         links=tuple(p.links or ()),
+        authors=tuple(p.authors or ()),
+        arxiv_id=p.arxiv_id,
         digests=tuple(
             Sighting(
                 digest_id=s.digest_id,
