@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+
+from readinglist.urls import SEARCH_SITES
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow, QWidget
@@ -38,6 +40,7 @@ class Actions:
     mark_read: QAction
     edit_note: QAction
     open_link: QAction
+    search_sites: list[QAction]  # where O searches for a paper without a link (exclusive)
     refresh: QAction
     toggle_sidebar: QAction
     toggle_details: QAction
@@ -110,9 +113,10 @@ def build_actions(window: QMainWindow, table: QWidget, undo_stack: QUndoStack) -
     actions = Actions(
         import_digests=make_action(
             window,
-            "&Import Digests…",
+            "&Import…",
             keys=_keys("Ctrl+I"),
-            tip="Import digest files (you can also drop them on the window)",
+            tip="Import digests, arXiv feeds, Hugging Face daily papers, BibTeX, RIS or "
+            "CSL-JSON files (you can also drop them on the window)",
             name="importDigests",
         ),
         paste_digest=make_action(
@@ -160,11 +164,12 @@ def build_actions(window: QMainWindow, table: QWidget, undo_stack: QUndoStack) -
         edit_note=make_action(table, "Edit &Note", keys=_keys("N"), name="editNote"),
         open_link=make_action(
             table,
-            "&Open Link in Browser",
+            "&Open Paper in Browser",
             keys=_keys("O"),
-            tip="Open the paper's first web link (code or project page)",
+            tip="Open the paper's arXiv page, else its first web link, else a search for its title",
             name="openLink",
         ),
+        search_sites=_search_sites(window),
         refresh=make_action(window, "Re&fresh", keys=_std(Key.Refresh), name="refresh"),
         toggle_sidebar=make_action(window, "Show &Sidebar", name="toggleSidebar"),
         toggle_details=make_action(window, "Show &Details", name="toggleDetails"),
@@ -201,6 +206,24 @@ def build_actions(window: QMainWindow, table: QWidget, undo_stack: QUndoStack) -
     return actions
 
 
+def _search_sites(window: QMainWindow) -> list[QAction]:
+    group = QActionGroup(window)
+    group.setExclusive(True)
+    actions = []
+    for site in SEARCH_SITES:
+        action = make_action(
+            window,
+            site.label,
+            tip=f"O searches {site.label} for a paper that has no arXiv id and no link",
+            name=f"searchSite_{site.key}",
+        )
+        action.setCheckable(True)
+        action.setData(site.key)
+        group.addAction(action)
+        actions.append(action)
+    return actions
+
+
 def _menus(window: QMainWindow, a: Actions) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -232,6 +255,10 @@ def _menus(window: QMainWindow, a: Actions) -> None:
     paper.addAction(a.mark_read)
     paper.addSeparator()
     paper.addAction(a.open_link)
+    sites = paper.addMenu("&Search Papers Without a Link On")
+    sites.setObjectName("searchSiteMenu")
+    for action in a.search_sites:
+        sites.addAction(action)
 
     view = bar.addMenu("&View")
     view.addAction(a.toggle_sidebar)

@@ -28,6 +28,7 @@ from readinglist.gui.links import open_web_url
 from readinglist.gui.notes_editor import NotesEditor
 from readinglist.gui.tag_editor import TagLineEdit
 from readinglist.records import ReadStatus
+from readinglist.urls import arxiv_page
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -93,6 +94,16 @@ class DetailPane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title_label.setFont(font)
+        self.byline_label = QLabel()
+        self.byline_label.setObjectName("detailAuthors")
+        self.byline_label.setWordWrap(True)
+        self.byline_label.setTextFormat(Qt.TextFormat.RichText)
+        self.byline_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.byline_label.linkActivated.connect(lambda url: self._link(QUrl(url)))
         self.meta_label = QLabel()
         self.meta_label.setObjectName("detailMeta")
         self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -166,6 +177,7 @@ class DetailPane(QWidget):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.setSpacing(6)
         layout.addWidget(self.title_label)
+        layout.addWidget(self.byline_label)
         layout.addWidget(self.meta_label)
         layout.addWidget(self.banner)
         layout.addLayout(controls)
@@ -201,6 +213,9 @@ class DetailPane(QWidget):
         self._updating = True
         try:
             self.title_label.setText(record.title)
+            self.byline_label.setText(byline_html(record))
+            self.byline_label.setToolTip(", ".join(record.authors))
+            self.byline_label.setVisible(bool(record.authors or record.arxiv_id))
             self.meta_label.setText(metadata_line(record))
             self._show_banner(record)
             self.star_button.setChecked(record.starred)
@@ -319,6 +334,24 @@ def _mix(a: QColor, b: QColor, share: float = 0.35) -> QColor:
         a.greenF() * share + b.greenF() * (1 - share),
         a.blueF() * share + b.blueF() * (1 - share),
     )
+
+
+SHOWN_AUTHORS = 12
+"""A consortium paper lists hundreds: the pane names the first ones (all in the tooltip)."""
+
+
+def byline_html(record: PaperRecord) -> str:
+    """ "Ada Lovelace, Alan Turing · arXiv:2403.01234" with the arXiv id linked to its page."""
+    parts = []
+    if record.authors:
+        names = list(record.authors[:SHOWN_AUTHORS])
+        more = len(record.authors) - len(names)
+        text = ", ".join(names) + (f" and {more:,} more" if more else "")
+        parts.append(html.escape(text))
+    if record.arxiv_id:
+        url = html.escape(arxiv_page(record.arxiv_id), quote=True)
+        parts.append(f'<a href="{url}">arXiv:{html.escape(record.arxiv_id)}</a>')
+    return " · ".join(parts)
 
 
 def metadata_line(record: PaperRecord) -> str:

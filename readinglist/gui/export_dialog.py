@@ -2,7 +2,8 @@
 
 All formatting and writing is :class:`readinglist.export.Exporter`'s, so the dialog and
 ``readinglist export`` produce the same files. The last choices are remembered in QSettings
-under ``export/``.
+under ``export/``. The notes vault is written into a folder: the dialog then chooses a
+folder, and offers to write beside files readinglist did not write.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from readinglist.library import Library
     from readinglist.records import PaperRecord
 
-__all__ = ["COPY_FORMATS", "ExportDialog", "copy_as"]
+__all__ = ["COPY_FORMATS", "ExportDialog", "copy_as", "export_summary"]
 
 SETTINGS_GROUP = "export"
 COPY_FORMATS = ("md", "bibtex")
@@ -55,6 +56,23 @@ _SEARCH = Scope(View.ALL, key="search")
 def copy_as(records: Sequence[PaperRecord], fmt: str) -> str:
     """The records as text for the clipboard, in any format but the bundle."""
     return render(records, fmt, ExportOptions(title="Selected papers"))
+
+
+def export_summary(result: ExportResult) -> str:
+    """One line on what an export wrote, for the status bar."""
+    papers = f"{result.papers} paper{'' if result.papers == 1 else 's'}"
+    text = f"Exported {papers} to {result.path}"
+    written = result.vault
+    if written is None:
+        return text + "."
+    text += (
+        f": {len(written.created)} new, {len(written.updated)} updated, "
+        f"{written.unchanged} unchanged"
+    )
+    if written.stale:
+        shown = ", ".join(written.stale[:3]) + (" …" if len(written.stale) > 3 else "")
+        text += f"; kept {len(written.stale)} file(s) of papers not exported ({shown})"
+    return text + "."
 
 
 def _slug(text: str) -> str:
@@ -92,6 +110,11 @@ class ExportDialog(QDialog):
             self.format_box.addItem(spec.label, spec.name)
         self.abstracts_check = QCheckBox("Abstracts")
         self.notes_check = QCheckBox("Notes")
+        self.force_check = QCheckBox("Write beside files readinglist did not write")
+        self.force_check.setToolTip(
+            "A vault folder holding other files is refused unless this is ticked; "
+            "those files are never changed"
+        )
         self.path_edit = QLineEdit()
         self.browse_button = QPushButton("Browse…")
         self.progress_bar = QProgressBar()
@@ -117,6 +140,7 @@ class ExportDialog(QDialog):
         form.addRow("Format:", self.format_box)
         form.addRow("Include:", include)
         form.addRow("Save to:", destination)
+        form.addRow("", self.force_check)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress_bar)
@@ -171,6 +195,10 @@ class ExportDialog(QDialog):
         fmt: str = self.format_box.currentData()
         return fmt
 
+    def is_folder(self) -> bool:
+        """Whether the chosen format writes a folder (the vault)."""
+        return FORMATS[self.format()].folder
+
     def options(self) -> ExportOptions:
         return ExportOptions(
             abstracts=self.abstracts_check.isChecked(), notes=self.notes_check.isChecked()
@@ -189,6 +217,7 @@ class ExportDialog(QDialog):
         # The bundle always holds everything: it is meant to be imported again.
         self.abstracts_check.setEnabled(not lossless)
         self.notes_check.setEnabled(not lossless)
+        self.force_check.setVisible(self.is_folder())
         path = self.path_edit.text().strip()
         if path:
             typed = self.path_edit.isModified()
@@ -207,6 +236,14 @@ class ExportDialog(QDialog):
     @Slot()
     def _browse(self) -> None:
         spec = FORMATS[self.format()]
+        if spec.folder:
+            folder = QFileDialog.getExistingDirectory(
+                self, "Export the vault into", self.path_edit.text()
+            )
+            if folder:
+                self.path_edit.setText(folder)
+                self.path_edit.setModified(True)
+            return
         path, _filter = QFileDialog.getSaveFileName(
             self,
             "Export to",
@@ -258,6 +295,7 @@ class ExportDialog(QDialog):
             return
         path = Path(text).expanduser()
         fmt, options = self.format(), self.options()
+        force = self.is_folder() and self.force_check.isChecked()
         library = self._library
 
         def work(progress: ProgressReport, cancelled: CancelCheck) -> ExportResult:
@@ -269,6 +307,7 @@ class ExportDialog(QDialog):
                     options,
                     progress=lambda done, total: progress(done, total, ""),
                     cancelled=cancelled,
+                    force=force,
                 )
             except ExportCancelled as err:
                 raise TaskCancelled from err
@@ -292,6 +331,7 @@ class ExportDialog(QDialog):
             self.path_edit,
             self.browse_button,
             self.export_button,
+            self.force_check,
         ):
             widget.setEnabled(not running)
         lossless = self.format() == BUNDLE
@@ -311,9 +351,7 @@ class ExportDialog(QDialog):
         self._task = None
         self._set_running(False)
         assert isinstance(result, ExportResult)
-        self.message.setText(
-            f"Exported {result.papers} paper{'' if result.papers == 1 else 's'} to {result.path}."
-        )
+        self.message.setText(export_summary(result))
         self.exported.emit(result)
         self.accept()
 

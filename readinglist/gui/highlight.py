@@ -6,6 +6,8 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+from readinglist.urls import find_urls
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -59,24 +61,20 @@ def runs(text: str, pattern: re.Pattern[str] | None) -> list[tuple[str, bool]]:
     return out
 
 
-URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
-_TRAILING = ".,;:!?"
-
-
 def linked_html(text: str, pattern: re.Pattern[str] | None, mark: str) -> str:
     """``text`` as HTML: escaped, http(s) URLs made links, matched words wrapped in ``mark``.
 
-    ``mark`` is an opening tag such as ``<span style="...">``; only http and https become
-    links, so nothing else in a digest can be clicked.
+    ``mark`` is an opening tag such as ``<span style="...">``. Links are found by the one
+    URL rule (readinglist.urls.find_urls), as the importer and the exports find them; only
+    http and https become links, so nothing else in a digest can be clicked.
     """
     out: list[str] = []
     at = 0
-    for m in URL.finditer(text):
-        url = m.group(0).rstrip(_TRAILING)
-        start, end = m.start(), m.start() + len(url)
-        out.append(_marked(text[at:start], pattern, mark))
+    for found in find_urls(text):
+        out.append(_marked(text[at : found.start], pattern, mark))
+        url = found.url
         out.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')
-        at = end
+        at = found.end
     out.append(_marked(text[at:], pattern, mark))
     return "".join(out)
 

@@ -1,4 +1,7 @@
-"""The import dialog: preview digest files, untick some, import with progress, then a summary.
+"""The import dialog: preview files, untick some, import with progress, then a summary.
+
+Any file readinglist reads can be added (digests, arXiv feeds, Hugging Face daily papers,
+BibTeX, RIS, CSL-JSON, bundles): the importer recognises each by its content.
 
 Nothing is written until the user presses Import. Previews and the import run off the GUI
 thread (:mod:`readinglist.gui.tasks`); every figure shown comes from
@@ -54,7 +57,13 @@ if TYPE_CHECKING:
 __all__ = ["Column", "DialogState", "ImportDialog", "ImportModel", "digest_paths_from_mime"]
 
 PASTED_NAME = "Pasted digest"
-FILE_FILTER = "Digests (*.txt *.json);;Text files (*.txt);;All files (*)"
+FILE_FILTER = (
+    "Papers (*.txt *.json *.bib *.ris *.atom *.rss *.rdf *.xml *.html *.htm);;"
+    "Digests (*.txt);;BibTeX (*.bib);;RIS (*.ris);;"
+    "CSL-JSON, daily papers, bundles (*.json);;arXiv feeds (*.atom *.rss *.rdf *.xml);;"
+    "Saved web pages (*.html *.htm);;All files (*)"
+)
+"""Names only help people find files: every file is read as what its content is."""
 CLOSE_WAIT_MS = 2000
 
 
@@ -99,7 +108,7 @@ class Column(enum.IntEnum):
 
 
 _HEADERS = {
-    Column.FILE: ("File", "The digest file (full path in the tooltip)"),
+    Column.FILE: ("File", "The file (full path in the tooltip)"),
     Column.ENTRIES: ("Entries", "Entries found in the file"),
     Column.NEW: ("New", "Papers not yet in the library, nor in a ticked file above"),
     Column.KNOWN: ("Known", "Entries whose paper is already in the library, or in a file above"),
@@ -430,7 +439,7 @@ class ImportDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import Digests")
+        self.setWindowTitle("Import")
         self.setSizeGripEnabled(True)
         self._importer = Importer(library)
         self._state = DialogState.READY
@@ -502,7 +511,7 @@ class ImportDialog(QDialog):
         self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.add_button = QPushButton("&Add Files…")
-        self.add_button.setToolTip("Add more digest files to this import")
+        self.add_button.setToolTip("Add more files to this import")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.choose_files)
         self.show_button = QPushButton("&Show New Papers")
@@ -583,7 +592,7 @@ class ImportDialog(QDialog):
         self.cancel_button.setText("Cancel")
         self.cancel_button.setEnabled(True)
         if not rows:
-            self.heading.setText("Choose digest files to import")
+            self.heading.setText("Choose files to import")
             self.detail.setText("Use Add Files…, or drop files on the main window.")
             return
         if self._state == DialogState.PREVIEWING:
@@ -648,8 +657,8 @@ class ImportDialog(QDialog):
         notes = []
         if known:
             notes.append(
-                f"{_plural(known, 'entry', 'entries')} were papers already known; they now "
-                "also list these digests as sources."
+                f"{_plural(known, 'entry', 'entries')} were papers already known; what the "
+                "files add to them was merged in."
             )
         if failed:
             notes.append(f"{_plural(len(failed), 'file')} failed (reason under Status).")
@@ -689,7 +698,7 @@ class ImportDialog(QDialog):
         """The Add Files… button: a native multi-file dialog."""
         start = self.last_folder or self.start_folder
         names, _ = QFileDialog.getOpenFileNames(
-            self, "Add Digest Files", str(start) if start else "", FILE_FILTER
+            self, "Add Files", str(start) if start else "", FILE_FILTER
         )
         if names:
             self.last_folder = Path(names[0]).parent

@@ -70,6 +70,7 @@ from readinglist.gui.window_tools import WindowTools
 from readinglist.importing import NOTE_SEPARATOR
 from readinglist.records import ReadStatus
 from readinglist.shelves import Shelves
+from readinglist.urls import paper_page, search_site
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
     from readinglist.maintenance.lock import InstanceLock
 
 SIMILAR_LIMIT = 8
+SEARCH_SITE_SETTING = "papers/search_site"
 
 
 class MainWindow(QMainWindow):
@@ -274,6 +276,9 @@ class MainWindow(QMainWindow):
         a.mark_read.triggered.connect(lambda: self.set_status(ReadStatus.READ))
         a.edit_note.triggered.connect(self.edit_note)
         a.open_link.triggered.connect(self.open_link)
+        sites = a.search_sites[0].actionGroup()
+        assert sites is not None
+        sites.triggered.connect(lambda action: self.set_search_site(str(action.data())))
         a.refresh.triggered.connect(lambda: self._changed(RELOAD))
         a.toggle_sidebar.toggled.connect(self.sidebar.setVisible)
         a.toggle_details.toggled.connect(self.detail.setVisible)
@@ -309,6 +314,9 @@ class MainWindow(QMainWindow):
             ("window/details", self.actions_.toggle_details),
         ):
             action.setChecked(str(s.value(key, "true")).lower() != "false")
+        site = self.search_site()
+        for action in self.actions_.search_sites:
+            action.setChecked(action.data() == site)
 
     def save_settings(self) -> None:
         s = self.settings
@@ -371,8 +379,8 @@ class MainWindow(QMainWindow):
         kind = listing.request.source.view
         if kind == View.ALL:
             return (
-                "No papers yet.\n\nImport digests with File ▸ Import Digests… (Ctrl+I), "
-                "drop digest files here, or paste a digest with Ctrl+Shift+V."
+                "No papers yet.\n\nImport digests, feeds or reference files with "
+                "File ▸ Import… (Ctrl+I), drop them here, or paste a digest with Ctrl+Shift+V."
             )
         return {
             View.INBOX: "The Inbox is empty: no paper waits to be triaged.",
@@ -617,14 +625,23 @@ class MainWindow(QMainWindow):
         self.detail.notes.edit()
 
     def open_link(self) -> None:
+        """O: the paper's page (arXiv, else its first link, else a search for its title)."""
         ids = self._ids_or_hint()
         if not ids:
             return
         record = self.library.paper(ids[0])
-        for link in record.links:
-            if open_web_url(QUrl(link)):
-                return
-        self.statusBar().showMessage("This paper has no web link", 3000)
+        url = paper_page(record.title, record.links, record.arxiv_id, self.search_site())
+        if not open_web_url(QUrl(url)):
+            self.statusBar().showMessage(f"Could not open {url}", 5000)
+
+    def search_site(self) -> str:
+        """Where O searches for a paper without an arXiv id or a link (a setting)."""
+        return search_site(str(self.settings.value(SEARCH_SITE_SETTING, "") or "")).key
+
+    def set_search_site(self, key: str) -> None:
+        self.settings.setValue(SEARCH_SITE_SETTING, search_site(key).key)
+        for action in self.actions_.search_sites:
+            action.setChecked(action.data() == key)
 
     def undo(self) -> None:
         self.detail.notes.flush()
@@ -742,11 +759,11 @@ class MainWindow(QMainWindow):
     # -- importing ---------------------------------------------------------------------------
 
     def import_digests(self) -> None:
-        """File > Import Digests…: a native multi-file dialog, then the import dialog."""
+        """File > Import…: a native multi-file dialog, then the import dialog."""
+        from readinglist.gui.import_dialog import FILE_FILTER
+
         start = str(self.settings.value("import/last_folder", "") or "") or str(Path.home())
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, "Import Digests", start, "Digests (*.txt);;All files (*)"
-        )
+        paths, _filter = QFileDialog.getOpenFileNames(self, "Import", start, FILE_FILTER)
         if paths:
             self.settings.setValue("import/last_folder", str(Path(paths[0]).parent))
             self.open_import([Path(p) for p in paths])

@@ -138,11 +138,7 @@ class WindowTools(QObject):
         return Scope.library()
 
     def open_export(self) -> None:
-        from readinglist.gui.export_dialog import ExportDialog
-
-        self._show(
-            ExportDialog(self.window.library, scope=self.current_scope(), parent=self.window)
-        )
+        self._export_scope(self.current_scope())
 
     def copy_selection(self, fmt: str) -> None:
         from readinglist.gui.export_dialog import copy_as
@@ -267,9 +263,12 @@ class WindowTools(QObject):
             menu.exec(sidebar.viewport().mapToGlobal(pos))
 
     def _export_scope(self, scope: Scope) -> None:
-        from readinglist.gui.export_dialog import ExportDialog
+        from readinglist.gui.export_dialog import ExportDialog, export_summary
 
-        self._show(ExportDialog(self.window.library, scope=scope, parent=self.window))
+        dialog = ExportDialog(self.window.library, scope=scope, parent=self.window)
+        status = self.window.statusBar()
+        dialog.exported.connect(lambda result: status.showMessage(export_summary(result), 15000))
+        self._show(dialog)
 
     def rename_shelf(self, name: str) -> None:
         new, ok = QInputDialog.getText(self.window, "Rename Shelf", "New name:", text=name)

@@ -494,7 +494,7 @@ def test_add_files_button_previews_the_chosen_files(
 
 def test_no_files_yet(qtbot: QtBot, library: Library) -> None:
     dialog = open_dialog(qtbot, library)
-    assert dialog.heading.text() == "Choose digest files to import"
+    assert dialog.heading.text() == "Choose files to import"
     assert not dialog.import_button.isEnabled()
     assert dialog.add_button.isEnabled()
 
