@@ -52,7 +52,25 @@ def populate(lib: Library, folder: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = Importer(lib).import_files([first, second])
+    # 0004: a listing that names authors and arXiv ids (one paper known by its title).
+    daily = folder / "daily-papers.json"
+    daily.write_text(
+        json.dumps(
+            [
+                {
+                    "paper": {
+                        "id": "2411.15124v2",
+                        "title": "Catastrophic Forgetting Revisited",
+                        "authors": [{"name": "Nathan Lambert"}, {"name": "Jörg Müller"}],
+                        "upvotes": 30,
+                    },
+                    "publishedAt": "2024-03-12T00:00:00.000Z",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = Importer(lib).import_files([first, second, daily])
     assert not result.failed, [f.error for f in result.failed]
     ids = {r.title.split()[0]: r.id for r in lib.list_papers()}
     lib.add_tags([ids["TÜLU"], ids["Sparse"]], ["LoRA", "to read"])

@@ -217,7 +217,15 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
     pg_server.drop_database(name)
 
 
-ALL_BACKEND_SUITES = ("test_importer.py", "test_library.py", "test_shelves.py", "store/", "shared/")
+ALL_BACKEND_SUITES = (
+    "test_importer.py",
+    "test_import_formats.py",
+    "test_paper_identity.py",
+    "test_library.py",
+    "test_shelves.py",
+    "store/",
+    "shared/",
+)
 """Suites (under tests/) whose ``library`` is one on each backend of READINGLIST_TEST_BACKENDS.
 
 Tests there that are about SQLite itself carry ``@pytest.mark.sqlite_only``."""

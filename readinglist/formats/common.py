@@ -96,13 +96,14 @@ ARXIV_ABS = "https://arxiv.org/abs/"
 
 
 def full_name(name: str) -> str:
-    """ "Lovelace, Ada" -> "Ada Lovelace"; "Lovelace, Jr., Ada" -> "Ada Lovelace, Jr."."""
+    """A RIS name ("Last, First, Suffix") as people write it: "Lovelace, Ada" -> "Ada
+    Lovelace"; "Smith, John, Jr." -> "John Smith, Jr."."""
     parts = [clean(p) for p in name.split(",")]
     parts = [p for p in parts if p]
     if len(parts) == 2:
         return f"{parts[1]} {parts[0]}"
     if len(parts) == 3:
-        return f"{parts[2]} {parts[0]}, {parts[1]}"
+        return f"{parts[1]} {parts[0]}, {parts[2]}"
     return clean(name)
 
 

@@ -89,7 +89,7 @@ class Paper(Base):
     abstract: Mapped[str] = mapped_column(default="")
     authors_count: Mapped[int | None]
     # Full names in the source's order ("Ada Lovelace"), when a source names them.
-    authors: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # Without version ("2403.01234", "hep-th/9901001"): an identity beside the title key.
     arxiv_id: Mapped[str | None] = mapped_column(String(64), index=True)
     organization: Mapped[str | None]

@@ -247,3 +247,48 @@ def test_copy_as_markdown_and_bibtex(sample_library: tuple[Library, Sample]) -> 
     ]
     with pytest.raises(ValueError, match="needs the library"):
         copy_as(records, "json")
+
+
+def test_the_vault_is_exported_into_a_chosen_folder_with_force_offered(
+    qtbot: QtBot,
+    sample_library: tuple[Library, Sample],
+    settings: QSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lib, sample = sample_library
+    dialog = _dialog(qtbot, lib, settings, Scope.shelf(sample.shelf))
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("vault"))
+    assert not dialog.force_check.isHidden()
+    assert not Path(dialog.path_edit.text()).suffix  # a folder, not a file
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    (folder / "mine.md").write_text("# my page\n", encoding="utf-8")
+    asked: list[str] = []
+
+    def fake_folder(_parent: object, caption: str, _start: str) -> str:
+        asked.append(caption)
+        return str(folder)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(fake_folder))
+    dialog.browse_button.click()
+    assert asked
+    assert dialog.path_edit.text() == str(folder)
+
+    # A folder holding a page readinglist did not write: refused, the reason shown.
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10_000)
+    assert "readinglist did not write (mine.md)" in dialog.message.text()
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.md"]
+
+    dialog.force_check.setChecked(True)
+    with qtbot.waitSignal(dialog.exported, timeout=10_000) as blocker:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    result = blocker.args[0]
+    assert isinstance(result, ExportResult)
+    assert result.vault is not None
+    assert len(result.vault.created) == result.papers == 4
+    assert (folder / "mine.md").read_text("utf-8") == "# my page\n"
+    assert len(list(folder.glob("*.md"))) == 5
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("md"))
+    assert dialog.force_check.isHidden()

@@ -24,7 +24,7 @@ from readinglist.gui.import_dialog import (
     digest_paths_from_mime,
 )
 from readinglist.gui.tasks import TaskRunner, running_tasks, shutdown_tasks
-from readinglist.importing import FileReport, Importer, ImportResult
+from readinglist.importing import FileReport, Importer, ImportResult, chain_previews
 from tests.conftest import ABSTRACT, digest_text
 
 if TYPE_CHECKING:
@@ -544,3 +544,56 @@ def test_digest_paths_from_mime(
     urls: list[str] | None, text: str | None, expected: list[str]
 ) -> None:
     assert digest_paths_from_mime(_mime(urls, text)) == [Path(p) for p in expected]
+
+
+# -- every format --------------------------------------------------------------------------------
+
+
+def test_every_format_previews_and_imports_and_bad_files_say_why(
+    qtbot: QtBot, library: Library, tmp_path: Path
+) -> None:
+    formats = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+    unknown = tmp_path / "data.json"
+    unknown.write_text('{"rows": [1, 2, 3]}', encoding="utf-8")
+    paths = [
+        formats / "zotero.bib",  # a malformed entry and one without a title: partly read
+        formats / "arxiv_api.atom",
+        formats / "billion_laughs.atom",
+        formats / "hf_daily.json",
+        unknown,
+        formats / "zotero.ris",
+    ]
+    expected = chain_previews(Importer(library).preview(paths))
+    dialog = open_dialog(qtbot, library, paths)
+    for row, report in enumerate(expected):
+        if report.ok:
+            assert shown_figures(dialog, row) == figures(report)
+    # Reasons, each naming the entry at fault, are in the status tooltip.
+    assert str(cell(dialog, 0, Column.STATUS)).startswith("Ready; 2 warnings")
+    tip = str(cell(dialog, 0, Column.STATUS, Qt.ItemDataRole.ToolTipRole))
+    assert "entry 2 (line 18): skipped, not valid BibTeX" in tip
+    assert "entry 3 (line 23): skipped, it has no title" in tip
+    assert "declares XML entities" in str(cell(dialog, 2, Column.STATUS))
+    assert "JSON of a kind readinglist does not read" in str(cell(dialog, 4, Column.STATUS))
+    for row in (2, 4):
+        assert cell(dialog, row, Column.FILE, Qt.ItemDataRole.CheckStateRole) == (
+            Qt.CheckState.Unchecked
+        )
+    # The Atom feed and the BibTeX file share LoRA (by arXiv id): Known counts it.
+    assert shown_figures(dialog, 1)[2] == "1"
+
+    # Untick the daily papers; import the rest.
+    model = dialog.table.model()
+    assert model.setData(
+        model.index(3, Column.FILE), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
+    )
+    ids = import_and_wait(qtbot, dialog)
+    assert digest_names(library) == {"arxiv_api.atom"}  # feeds are listings; BibTeX is not
+    titles = {p.title for p in library.list_papers()}
+    assert "Tuning Language Models by Proxy" not in titles
+    assert "An Old-Style Identifier" in titles
+    lora = next(p for p in library.list_papers() if p.arxiv_id == "2106.09685")
+    assert "Computer Science - Machine Learning" in lora.tags
+    assert lora.authors[0] == "Edward J. Hu"
+    assert len(ids) == len(titles)
+    assert cell(dialog, 3, Column.STATUS) == "Not imported"

@@ -33,6 +33,9 @@ def library_manifest(lib: Library) -> dict[str, Any]:
                     "published": r.published.isoformat() if r.published else None,
                     "links": list(r.links),
                     "digests": sorted(s.file_name for s in r.digests),
+                    # Since 0004; absent (so older manifests still compare) when unknown.
+                    **({"authors": list(r.authors)} if r.authors else {}),
+                    **({"arxiv_id": r.arxiv_id} if r.arxiv_id else {}),
                 }
                 for r in records
             ),

@@ -22,10 +22,11 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
+    # Both columns are added in place: a default given as text (not a SQL expression) keeps
+    # SQLite from rebuilding the table, which under foreign keys would cascade the old
+    # table's removal into sightings, tags, notes and shelf places.
     with op.batch_alter_table("papers", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("authors", sa.JSON(), server_default=sa.text("'[]'"), nullable=False)
-        )
+        batch_op.add_column(sa.Column("authors", sa.JSON(), server_default="[]", nullable=False))
         batch_op.add_column(sa.Column("arxiv_id", sa.String(length=64), nullable=True))
         batch_op.create_index(batch_op.f("ix_papers_arxiv_id"), ["arxiv_id"], unique=False)
 
