@@ -377,6 +377,9 @@ def _export_real_shelf(library: Library, real_digests: list[Path], tmp_path: Pat
         dest = tmp_path / f"shared-{fmt}{spec.extension}"
         result = exporter.export(Scope.shelf("Shared"), fmt, dest)
         assert result.papers == len(chosen)
+        if spec.folder:  # the vault: one file per paper (tests/test_vault_export.py)
+            assert len(list(dest.glob("*.md"))) == len(chosen)
+            continue
         out[fmt] = dest.read_text("utf-8-sig" if fmt == "csv" else "utf-8")
 
     assert [t for t in markdown_texts(out["md"]) if t[:1].isdigit() and ". " in t][

@@ -71,7 +71,64 @@ _LATEX = _decoder()
 _TEXT_FIELDS = ("title", "abstract", "keywords", "annote", "eprint", "archiveprefix")
 
 
+# What the decoder changes at all: these characters, and these pairs (ligatures, quotes,
+# display math). Text without any of them reads as it is written (tests/formats pin it).
+DECODED = re.compile(r"[%&\\{}~]|!`|\$\$|''|--|\?`|``")
+_CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+
+
 def latex_to_text(value: str) -> str:
+    """LaTeX as plain text, as pylatexenc reads it, but only where the text holds LaTeX.
+
+    pylatexenc reads a character at a time (about 15 ms for an abstract); most words of an
+    abstract hold nothing it would change. The text is cut at spaces outside braces into
+    pieces, and only the pieces that hold something the decoder changes are decoded; a
+    comment (an unescaped %) or math can reach past a piece, so such text is decoded whole.
+    """
+    if not DECODED.search(value):
+        return value
+    if _UNESCAPED_PERCENT.search(value) or "$" in value:
+        return _decode(value)  # a comment or math may reach past a word: read it all
+    value = _ungrouped(value)
+    out: list[str] = []
+    piece = ""
+    for part in re.split(r"(\s+)", value):
+        piece += part
+        if not part or part.isspace() or _open(piece):
+            continue
+        out.append(_decode(piece) if DECODED.search(piece) else piece)
+        piece = ""
+    if piece:
+        out.append(_decode(piece) if DECODED.search(piece) else piece)
+    return "".join(out)
+
+
+def _ungrouped(value: str) -> str:
+    """The text inside braces that hold all of it (``{{Title}}``, as titles are written):
+    such braces print nothing, and the words inside can then be decoded one by one."""
+    while value[:1] == "{" and value[-1:] == "}":
+        depth = 0
+        for n, char in enumerate(re.sub(r"\\.", "..", value)):
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth == 0 and n < len(value) - 1:
+                return value  # the first brace closes before the end
+        value = value[1:-1]
+    return value
+
+
+def _open(piece: str) -> bool:
+    """Whether a piece must go on to the next word: a brace or math left open, or a control
+    word whose argument may follow after the space."""
+    if "{" not in piece and "\\" not in piece:
+        return False
+    depth = 0
+    for char in re.sub(r"\\.", "", piece):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+    return depth > 0 or bool(_CONTROL_WORD_END.search(piece))
+
+
+def _decode(value: str) -> str:
     return str(_LATEX.latex_to_text(value))
 
 

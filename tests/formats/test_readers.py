@@ -289,3 +289,36 @@ def test_a_note_with_every_special_character_comes_back_from_bibtex() -> None:
     note = f"# Why\n\n- {NASTY}\n- see https://x.org/a_b?c=1%2F#d"
     (paper,) = read(render([make_record(note=note)], "bibtex", ExportOptions()).encode()).papers
     assert paper.note == note
+
+
+# -- BibTeX decoding: only where the text holds LaTeX, as the decoder would read it all ---------
+
+LATEX_BITS = st.sampled_from(
+    [" ", "  ", "a", "é", "--", "-", "'", "''", "`", "``", "!", "?", "$", "$$", "%", "\\%", "&",
+     "\\&", "{", "}", "\\{", "\\}", "~", "\\~{}", '{"}', "\\textless{}", "\\emph", "\\emph{x}",
+     "\\'e", "\\textbf ", "{\\it y}", "\\string^", "\\vphantom{\\}}", "\n", "x y", "_", "^"]
+)  # fmt: skip
+
+
+def _whole(value: str) -> str:
+    from readinglist.formats.bibtex import _decode
+
+    return _decode(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LATEX_BITS, max_size=25).map("".join))
+def test_word_by_word_decoding_reads_as_decoding_the_whole(text: str) -> None:
+    from readinglist.formats.bibtex import latex_to_text
+    from readinglist.formats.common import clean
+
+    assert clean(latex_to_text(text)) == clean(_whole(text))
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in range(0x20, 0x7F)])
+def test_text_without_latex_is_not_decoded(char: str) -> None:
+    from readinglist.formats.bibtex import DECODED
+
+    for text in (f"a{char}b", f"a{char}{char}b", f"{char}", f"a {char}", f"{char}!`?`"[:3]):
+        if not DECODED.search(text):
+            assert _whole(text) == text
