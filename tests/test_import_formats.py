@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from readinglist.importing import NOTE_SEPARATOR, Importer
 from readinglist.library import Library
-from readinglist.store.models import Digest, Paper, Sighting
 from tests.conftest import ABSTRACT, FIXTURES, digest_text
+from tests.test_importer import counts, write
 
 FORMATS = FIXTURES / "formats"
 
@@ -36,20 +35,6 @@ def papers_json(library: Path) -> dict[str, dict[str, Any]]:
     shown = cli(library, "list", "--json")
     assert shown.returncode == 0, shown.stderr
     return {p["title"]: p for p in json.loads(shown.stdout)}
-
-
-def counts(lib: Library) -> tuple[int, int, int]:
-    with lib.read() as s:
-        return (
-            s.scalar(select(func.count(Paper.id))) or 0,
-            s.scalar(select(func.count(Digest.id))) or 0,
-            s.scalar(select(func.count(Sighting.id))) or 0,
-        )
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # -- where papers come from: feeds and daily papers, through the real command line --------------
