@@ -235,6 +235,7 @@ class Exporter:
         atomically; a cancelled export leaves the files written so far, each whole.
         """
         folder = Path(folder).expanduser()
+        _check_outside(folder, self.library)
         existing = _vault_files(folder)
         try:
             vault.plan([], existing, force=force)  # refuse before loading any paper

@@ -183,3 +183,11 @@ def test_an_unknown_parent_folder_is_refused(
     lib, _, _ = sample
     with pytest.raises(LibraryError, match="does not exist"):
         Exporter(lib).export_vault(Scope.library(), tmp_path / "no" / "such")
+
+
+def test_the_vault_is_never_written_into_the_library_folder(
+    sample: tuple[Library, Sample, Path],
+) -> None:
+    lib, _, location = sample
+    with pytest.raises(LibraryError, match="inside the library's own folder"):
+        Exporter(lib).export_vault(Scope.library(), location / "notes")

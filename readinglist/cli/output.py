@@ -73,9 +73,11 @@ def print_vault(written: VaultWritten) -> None:
     )
     if written.stale:
         click.secho(
-            f"  {len(written.stale)} file(s) of papers no longer exported were kept: "
-            + ", ".join(written.stale[:10])
-            + (" ..." if len(written.stale) > 10 else ""),
+            clean(
+                f"  {len(written.stale)} file(s) of papers no longer exported were kept: "
+                + ", ".join(written.stale[:10])
+                + (" ..." if len(written.stale) > 10 else "")
+            ),
             fg="yellow",
             err=True,
         )
@@ -120,9 +122,9 @@ def print_paper(r: PaperRecord) -> None:
         meta.append("in the Trash")
     click.echo(" · ".join(meta))
     if r.authors:
-        click.echo(f"Authors: {', '.join(r.authors)}")
+        click.echo(clean(f"Authors: {', '.join(r.authors)}"))
     if r.arxiv_id:
-        click.echo(f"arXiv: {r.arxiv_id}")
+        click.echo(clean(f"arXiv: {r.arxiv_id}"))
     if r.tags:
         click.echo(clean(f"Tags: {', '.join(r.tags)}"))
     if r.shelves:
