@@ -228,7 +228,7 @@ class Exporter:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ExportResult:
-        """Write one Markdown file per paper into ``folder`` (made when its parent exists).
+        """Write one Markdown file per paper into ``folder`` (made, with its parents, if new).
 
         Refuses a folder holding files readinglist did not write unless ``force``; papers
         no longer in the scope keep their files (listed as stale). Each file is replaced
@@ -255,7 +255,7 @@ class Exporter:
         _check_vault_names(folder, planned)
         if not folder.is_dir():
             try:
-                folder.mkdir()
+                folder.mkdir(parents=True)
             except OSError as err:
                 raise LibraryError(f"{folder}: cannot make the folder: {_reason(err)}") from err
         size = 0
@@ -287,8 +287,6 @@ def _vault_files(folder: Path) -> dict[str, str]:
     if folder.exists() and not folder.is_dir():
         raise LibraryError(f"{folder}: is a file; a vault is written into a folder")
     if not folder.is_dir():
-        if not folder.parent.is_dir():
-            raise LibraryError(f"{folder}: cannot export there: {folder.parent} does not exist")
         return {}
     files: dict[str, str] = {}
     try:

@@ -177,12 +177,16 @@ def test_the_user_text_of_a_file_not_in_utf8_comes_back_byte_for_byte(
     assert path.read_bytes() == data
 
 
-def test_an_unknown_parent_folder_is_refused(
+def test_a_new_folder_is_made_and_a_file_in_the_way_is_refused(
     sample: tuple[Library, Sample, Path], tmp_path: Path
 ) -> None:
     lib, _, _ = sample
-    with pytest.raises(LibraryError, match="does not exist"):
-        Exporter(lib).export_vault(Scope.library(), tmp_path / "no" / "such")
+    result = Exporter(lib).export_vault(Scope.library(), tmp_path / "new" / "vault")
+    assert result.vault is not None
+    assert len(list((tmp_path / "new" / "vault").glob("*.md"))) == result.papers
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(LibraryError, match="cannot make the folder"):
+        Exporter(lib).export_vault(Scope.library(), tmp_path / "file" / "vault")
 
 
 def test_the_vault_is_never_written_into_the_library_folder(

@@ -121,12 +121,18 @@ def gui(ctx: click.Context, files: tuple[Path, ...], smoke_test: bool) -> None:
     sys.exit(run(state.where, files, smoke_test=smoke_test))
 
 
-@cli.command("import", epilog="\b\nExample:\n  readinglist import digests/*.txt --json")
+@cli.command(
+    "import",
+    epilog="\b\nExamples:\n  readinglist import digests/*.txt --json\n"
+    "  readinglist import zotero.bib daily-papers.json arxiv-lora.atom",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @pass_state
 def import_(state: State, files: tuple[Path, ...], as_json: bool) -> None:
-    """Import digest files. Exit status 1 if any file failed (the others still import)."""
+    """Import digests, arXiv feeds, Hugging Face daily papers, BibTeX, RIS, CSL-JSON or
+    bundles, each recognised by its content. Exit status 1 if any file failed (the others
+    still import)."""
     state.create = state.index = True  # importing may start a library, and indexes as it goes
     importer = Importer(state.library)
     with output.progress(len(files), "Importing", enabled=not as_json and len(files) > 1) as bar:

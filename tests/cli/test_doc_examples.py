@@ -163,6 +163,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy2(digest, work / "digests" / digest.name)
     shutil.copy2(REAL_DIGESTS / "000_43621e96afd2c307.txt", downloads / "digest-mar-11.txt")
     (work / "notes.md").write_text("Read section 3 first.\n", encoding="utf-8")
+    formats = REAL_DIGESTS.parents[1] / "formats"  # what other programs write
+    shutil.copy2(formats / "zotero.bib", work / "zotero.bib")
+    shutil.copy2(formats / "hf_daily.json", work / "daily-papers.json")
+    shutil.copy2(formats / "arxiv_api.atom", work / "arxiv-lora.atom")
     return root
 
 
