@@ -44,11 +44,43 @@ _REF_DEF = re.compile(r"^((?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)]))*[ \t]*)\[([^\]\n]
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
+_CHECK = MarkdownIt("commonmark")  # HTML on, as CommonMark renderers read Markdown
+
+
 def safe_markdown(note: str) -> str:
     """The note as Markdown any renderer shows without raw HTML or non-web links.
 
-    Code (fenced, indented, or in backticks) is left as written: nothing in it runs.
+    Code (fenced, indented, or in backticks) is left as written: nothing in it runs. The
+    result is read back as CommonMark: where backticks pair up across lines so that a span
+    found on one line is not code after all (`` `\n`<b>` ``), code spans are escaped too,
+    and if even that leaves markup, every ``<`` is.
     """
+    for keep in (_keep_code, _keep_blocks):
+        safe = keep(note)
+        if _is_safe(safe):
+            return safe
+    return _keep_blocks(note).replace("<", "&lt;")
+
+
+def _is_safe(markdown: str) -> bool:
+    stack = list(_CHECK.parse(markdown))
+    while stack:
+        token = stack.pop()
+        stack += token.children or []
+        if token.type in {"html_inline", "html_block"}:
+            return False
+        target = token.attrs.get("href") or token.attrs.get("src")
+        if target is not None and web_url(str(target)) is None:
+            return False
+    return True
+
+
+def _keep_blocks(note: str) -> str:
+    """Only fenced and indented code kept as written; code spans made safe like prose."""
+    return _keep_code(note, spans=False)
+
+
+def _keep_code(note: str, *, spans: bool = True) -> str:
     text = note.strip("\n")
     code_lines: set[int] = set()
     for token in _MD.parse(text):
@@ -59,19 +91,21 @@ def safe_markdown(note: str) -> str:
     prose: list[str] = []
     for number, line in enumerate(lines):
         if number in code_lines:
-            out.append(_safe_prose("\n".join(prose))) if prose else None
+            out.append(_safe_prose("\n".join(prose), spans)) if prose else None
             prose = []
             out.append(line)
         else:
             prose.append(line)
     if prose:
-        out.append(_safe_prose("\n".join(prose)))
+        out.append(_safe_prose("\n".join(prose), spans))
     return "\n".join(out)
 
 
-def _safe_prose(text: str) -> str:
+def _safe_prose(text: str, spans: bool) -> str:
     """Escape HTML (as &lt;, which no backslash of the note can undo) and neutralise non-web
-    links, outside code spans."""
+    links, outside code spans (when ``spans``)."""
+    if not spans:
+        return _safe_text(text)
     pieces: list[str] = []
     at = 0
     for span in _CODE_SPAN.finditer(text):

@@ -120,3 +120,11 @@ def test_one_url_for_a_link_in_an_abstract(fmt: str) -> None:
         hrefs = [a.get("href") for a in html_document(text).iter("a")]
         assert "https://github.com/x/Cr-KD-NCD{here}" in hrefs
         assert "https://github.com/x/Cr-KD-NCD{here" not in hrefs
+
+
+@pytest.mark.parametrize("note", ["`\n`<b>`", "`a\n`<img src=x onerror=alert(1)>` b`"])
+def test_backticks_that_pair_across_lines_leave_no_html(note: str) -> None:
+    tokens = _all(markdown_tokens(safe_markdown(note)))
+    assert not [t for t in tokens if t.type in {"html_inline", "html_block"}]
+    # The tag shows as text, as written.
+    assert "<" in "".join(t.content for t in tokens if t.type == "text")
