@@ -113,6 +113,8 @@ def _ungrouped(value: str) -> str:
             depth += {"{": 1, "}": -1}.get(char, 0)
             if depth == 0 and n < len(value) - 1:
                 return value  # the first brace closes before the end
+        if depth != 0:
+            return value  # the last brace is escaped: the first is never closed
         value = value[1:-1]
     return value
 
